@@ -1,0 +1,57 @@
+import type { HeavyImport, FileModule } from "./heavyImports.js";
+import type { SemanticModel } from "./model.js";
+import type { Binding } from "./scope.js";
+
+/**
+ * Why an import cannot be deferred safely (DESIGN.md §5). `unsafe` blockers may be overridden by
+ * `--unsafe-fixes`; the others never.
+ */
+export interface DeferralBlocker {
+  reason: string;
+  /** 0-based offset in the source of the construct that blocks the deferral, if there is one. */
+  at?: number;
+  unsafe: boolean;
+  /**
+   * The blocker matters only to a rewrite that unbinds the name at module level (`function`);
+   * proxies that keep the name bound are not affected (a re-export stays a re-export).
+   */
+  onlyWhenUnbound: boolean;
+}
+
+/**
+ * The conditions under which moving this import out of the module body could change what the
+ * program does. Strategy-specific limits (a module-level lambda for `function`) are the transforms'.
+ */
+export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule): DeferralBlocker[] {
+  const blockers: DeferralBlocker[] = [];
+  const name = heavy.imported.boundName;
+  for (const binding of heavy.otherBindings) {
+    if (isSamePackageImport(heavy, binding, model)) continue;
+    blockers.push({ reason: rebindingReason(name, binding), at: binding.node.startIndex, unsafe: false, onlyWhenUnbound: true });
+  }
+  if (model.dunderAll.names.has(name)) {
+    blockers.push({ reason: `\`${name}\` is listed in \`__all__\` (a re-export)`, unsafe: false, onlyWhenUnbound: true });
+  }
+  if (file.isPackage) {
+    blockers.push({ reason: "imports in a package `__init__.py` are re-exports (see LZ006)", unsafe: false, onlyWhenUnbound: true });
+  }
+  const dynamic = model.dynamicGlobalAccess[0];
+  if (dynamic) {
+    blockers.push({ reason: `the module reads its globals dynamically (\`${dynamic.what}\`)`, at: dynamic.node.startIndex, unsafe: true, onlyWhenUnbound: false });
+  }
+  return blockers;
+}
+
+/** `import a` next to `import a.b`: both bind the same package object, so neither rebinds the other. */
+function isSamePackageImport(heavy: HeavyImport, binding: Binding, model: SemanticModel): boolean {
+  if (binding.kind !== "import" || heavy.imported.kind !== "import" || heavy.imported.asName !== undefined) return false;
+  const other = model.imports.find((imported) => imported.binding === binding);
+  return other !== undefined && other.kind === "import" && other.asName === undefined && other.guard === undefined;
+}
+
+function rebindingReason(name: string, binding: Binding): string {
+  if (binding.kind === "deletion") return `\`${name}\` is deleted with \`del\``;
+  if (binding.declaredFrom) return `\`${name}\` is assigned through a \`global\` declaration`;
+  if (binding.kind === "import") return `\`${name}\` is bound by another import`;
+  return `\`${name}\` is rebound`;
+}

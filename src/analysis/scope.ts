@@ -1,0 +1,84 @@
+import type { SyntaxNode } from "../parse/parser.js";
+
+export type ScopeKind = "module" | "class" | "function" | "lambda" | "comprehension";
+
+/**
+ * When a piece of code runs, relative to the import of its module:
+ * - `import-time`: while the module is being imported (module body, class bodies, decorators, defaults…);
+ * - `deferred`: later, when a function or lambda is called;
+ * - `typing`: never at runtime (an annotation that is not evaluated, a `TYPE_CHECKING` block).
+ */
+export type ExecutionContext = "import-time" | "deferred" | "typing";
+
+/** A construct that makes a statement conditional: an import under it may or may not run. */
+export interface Guard {
+  kind: "if" | "try" | "loop" | "match" | "type-checking";
+  node: SyntaxNode;
+}
+
+export type BindingKind =
+  | "import"
+  | "assignment"
+  | "definition"
+  | "parameter"
+  | "deletion"
+  | "loop-target"
+  | "with-target"
+  | "except-target"
+  | "pattern"
+  | "walrus";
+
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The node that names the binding (an identifier, or the import alias). */
+  node: SyntaxNode;
+  scope: Scope;
+  /** The binding was made from a nested function through a `global` or `nonlocal` declaration. */
+  declaredFrom?: Scope;
+  guard?: Guard;
+  context: ExecutionContext;
+}
+
+export interface Reference {
+  name: string;
+  /** Offsets in the source text (UTF-16 code units); a name inside a string annotation points into the string. */
+  startIndex: number;
+  endIndex: number;
+  scope: Scope;
+  /** The name was found inside a string annotation. */
+  inString: boolean;
+  context: ExecutionContext;
+  /** Set once the model is built: the scope the name resolves to, or undefined for a builtin/unknown. */
+  resolvedScope?: Scope;
+}
+
+export class Scope {
+  readonly bindings = new Map<string, Binding[]>();
+  readonly globals = new Set<string>();
+  readonly nonlocals = new Set<string>();
+  readonly children: Scope[] = [];
+
+  constructor(
+    readonly kind: ScopeKind,
+    readonly node: SyntaxNode,
+    readonly parent: Scope | undefined,
+  ) {
+    parent?.children.push(this);
+  }
+
+  /** Function-like scopes resolve free names through enclosing functions, never through classes. */
+  get isFunctionLike(): boolean {
+    return this.kind === "function" || this.kind === "lambda" || this.kind === "comprehension";
+  }
+
+  binds(name: string): boolean {
+    return this.bindings.has(name);
+  }
+
+  addBinding(binding: Binding): void {
+    const list = this.bindings.get(binding.name);
+    if (list) list.push(binding);
+    else this.bindings.set(binding.name, [binding]);
+  }
+}

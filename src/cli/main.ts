@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../project/config.js";
+import { ProfileError } from "../profile/errors.js";
+import { UsageError } from "../engine/run.js";
+import { CliUsageError } from "./options.js";
+import { fixCommand } from "./fix.js";
+import { lintCommand } from "./lint.js";
+import { ruleCommand } from "./rule.js";
+import { rulesCommand } from "./rules.js";
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the command line; resolves to the process exit code (0 clean, 1 findings, 2 error). */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command("pylazy")
+    .description("Find the module-level imports that slow a Python program's startup, and defer them.")
+    .version(version(), "-V, --version")
+    .exitOverride()
+    .showHelpAfterError("(run `pylazy --help` for usage)");
+  program.addCommand(lintCommand(setExitCode), { isDefault: false });
+  program.addCommand(fixCommand(setExitCode));
+  program.addCommand(ruleCommand(setExitCode));
+  program.addCommand(rulesCommand(setExitCode));
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof ConfigError || error instanceof ProfileError || error instanceof UsageError || error instanceof CliUsageError) {
+      process.stderr.write(`pylazy: error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,64 @@
+import path from "node:path";
+import { Option } from "commander";
+import type { Command } from "commander";
+import type { Settings } from "../project/types.js";
+
+/** Options every checking command shares (DESIGN.md §1). */
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option("--profile <file>", "costs from a raw `python -X importtime` log or a pylazy profile JSON")
+    .option("--threshold <ms>", "a module is heavy when its cumulative import time is at least this (default 10)")
+    .option("--select <codes>", "comma-separated rule codes or prefixes to enable")
+    .option("--ignore <codes>", "comma-separated rule codes or prefixes to disable")
+    .option("--exclude <glob>", "skip files matching this glob (repeatable)", collect, [])
+    .option("--config <file>", "read settings from this pyproject.toml or pylazy.toml")
+    .option("--target-version <version>", "oldest Python the code supports: py38 .. py315")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]))
+    .addOption(new Option("--output-format <format>", "alias of --format").choices(["text", "json"]).hideHelp())
+    .option("--no-respect-gitignore", "lint files that .gitignore excludes");
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export interface CommonOptions {
+  profile?: string;
+  threshold?: string;
+  select?: string;
+  ignore?: string;
+  exclude: string[];
+  config?: string;
+  targetVersion?: string;
+  format?: string;
+  outputFormat?: string;
+  respectGitignore: boolean;
+}
+
+export class CliUsageError extends Error {}
+
+/** Command-line values that override the configuration file. */
+export function overridesFrom(options: CommonOptions, cwd: string): Partial<Settings> {
+  const overrides: Partial<Settings> = {};
+  if (options.threshold !== undefined) {
+    const threshold = Number(options.threshold);
+    if (!Number.isFinite(threshold) || threshold < 0) throw new CliUsageError(`--threshold expects a number of milliseconds, got \`${options.threshold}\``);
+    overrides.thresholdMs = threshold;
+  }
+  if (options.profile !== undefined) overrides.profile = path.resolve(cwd, options.profile);
+  if (options.select !== undefined) overrides.select = splitCodes(options.select);
+  if (options.ignore !== undefined) overrides.ignore = splitCodes(options.ignore);
+  if (options.exclude.length > 0) overrides.exclude = options.exclude;
+  if (options.targetVersion !== undefined) overrides.targetVersion = options.targetVersion;
+  if (!options.respectGitignore) overrides.respectGitignore = false;
+  const format = options.format ?? options.outputFormat;
+  if (format !== undefined) overrides.format = format;
+  return overrides;
+}
+
+function splitCodes(value: string): string[] {
+  return value
+    .split(",")
+    .map((code) => code.trim())
+    .filter((code) => code.length > 0);
+}

@@ -1,0 +1,142 @@
+import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports.js";
+import type { FileModule, HeavyImport } from "../analysis/heavyImports.js";
+import { buildSemanticModel } from "../analysis/model.js";
+import type { SemanticModel } from "../analysis/model.js";
+import { deferralBlockers } from "../analysis/safety.js";
+import { LineIndex } from "../parse/lines.js";
+import { parsePython } from "../parse/parser.js";
+import type { SyntaxNode, Tree } from "../parse/parser.js";
+import type { CostTable } from "../profile/types.js";
+import type { Finding, Rule, RuleContext } from "../rules/rule.js";
+import type { Diagnostic } from "./diagnostic.js";
+import { planFix } from "./fixes.js";
+import type { FixOptions, PlannedFix } from "./fixes.js";
+import { isSuppressed, skipsFile } from "./noqa.js";
+
+export interface LintOptions extends FixOptions {
+  costs: CostTable;
+  thresholdMs: number;
+  keepEager: readonly string[];
+  rules: readonly Rule[];
+}
+
+/** Everything learned about one file; `fix` reuses it instead of parsing again. */
+export interface FileAnalysis {
+  filename: string;
+  source: string;
+  lines: LineIndex;
+  tree: Tree;
+  model?: SemanticModel;
+  file: FileModule;
+  diagnostics: Diagnostic[];
+  /** Findings that survived noqa, with the import each is about (for fixes and hovers). */
+  findings: { finding: Finding; rule: Rule; diagnostic: Diagnostic; planned?: PlannedFix }[];
+  skipped?: "skip-file" | "syntax-error";
+}
+
+export function lintSource(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree): FileAnalysis {
+  const lines = new LineIndex(source);
+  const tree = parsePython(source, oldTree);
+  const analysis: FileAnalysis = { filename, source, lines, tree, file, diagnostics: [], findings: [] };
+  if (skipsFile(source)) {
+    analysis.skipped = "skip-file";
+    return analysis;
+  }
+  if (tree.rootNode.hasError) {
+    analysis.skipped = "syntax-error";
+    analysis.diagnostics.push(syntaxErrorDiagnostic(filename, tree, lines));
+    return analysis;
+  }
+  const model = buildSemanticModel(source, tree, { lazyAnnotations: annotationsAreLazyIn(options.targetVersion) });
+  analysis.model = model;
+  const heavyImports = findHeavyImports(model, { ...options, file });
+  const heavyStarImports = findHeavyStarImports(model, { ...options, file });
+  if (heavyImports.length === 0 && heavyStarImports.length === 0) return analysis;
+
+  const blockerCache = new Map<HeavyImport, ReturnType<typeof deferralBlockers>>();
+  for (const rule of options.rules) {
+    const context: RuleContext = {
+      model,
+      file,
+      heavyImports,
+      heavyStarImports,
+      blockers(heavy) {
+        let blockers = blockerCache.get(heavy);
+        if (!blockers) blockerCache.set(heavy, (blockers = deferralBlockers(heavy, model, file)));
+        return blockers;
+      },
+      lineOf: (offset) => lines.lineOf(offset) + 1,
+      report(finding) {
+        if (isSuppressed(lines, finding, rule.meta.code, finding.heavy?.imported.statement)) return;
+        const diagnostic = toDiagnostic(filename, finding, rule, lines);
+        let planned: PlannedFix | undefined;
+        if (finding.fix && finding.heavy) {
+          const result = planFix(finding.heavy, finding.fix, { model, lines, file, blockers: context.blockers(finding.heavy) }, options);
+          if ("refused" in result) diagnostic.fixRefusal = result.refused;
+          else {
+            planned = result;
+            diagnostic.fix = result.fix;
+          }
+        }
+        analysis.diagnostics.push(diagnostic);
+        analysis.findings.push({ finding, rule, diagnostic, planned });
+      },
+    };
+    rule.check(context);
+  }
+  analysis.diagnostics.sort((a, b) => a.location.row - b.location.row || a.location.column - b.location.column || (a.code ?? "").localeCompare(b.code ?? ""));
+  return analysis;
+}
+
+/** Python 3.14 evaluates annotations lazily (PEP 649). */
+export function annotationsAreLazyIn(targetVersion: string): boolean {
+  const minor = Number(/^py3(\d+)$/.exec(targetVersion)?.[1] ?? "0");
+  return minor >= 14;
+}
+
+function toDiagnostic(filename: string, finding: Finding, rule: Rule, lines: LineIndex): Diagnostic {
+  return {
+    code: rule.meta.code,
+    name: rule.meta.name,
+    message: finding.message,
+    filename,
+    location: lines.position(finding.start),
+    endLocation: lines.position(finding.end),
+    fix: null,
+    module: finding.module,
+    costMs: Math.round(finding.cost.cumulativeUs / 100) / 10,
+    costSource: finding.cost.source,
+    importTimeUse: finding.importTimeUse === undefined ? undefined : lines.position(finding.importTimeUse),
+  };
+}
+
+function syntaxErrorDiagnostic(filename: string, tree: Tree, lines: LineIndex): Diagnostic {
+  const error = firstErrorNode(tree.rootNode) ?? tree.rootNode;
+  const message = error.isMissing ? `SyntaxError: expected \`${error.type}\`` : `SyntaxError: invalid syntax near \`${snippet(error.text)}\``;
+  return {
+    code: null,
+    name: "syntax-error",
+    message,
+    filename,
+    location: lines.position(error.startIndex),
+    endLocation: lines.position(error.endIndex),
+    fix: null,
+  };
+}
+
+function firstErrorNode(root: SyntaxNode): SyntaxNode | undefined {
+  const cursor = root.walk();
+  for (;;) {
+    const node = cursor.currentNode;
+    if (node.isError || node.isMissing) return node;
+    if (node.hasError && cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return undefined;
+    }
+  }
+}
+
+function snippet(text: string): string {
+  const line = text.split(/\r?\n|\r/)[0].trim();
+  return line.length > 40 ? `${line.slice(0, 40)}…` : line;
+}

@@ -1,0 +1,49 @@
+/** 1-based row and column, as ruff reports them (columns count UTF-16 code units, as LSP does). */
+export interface Position {
+  row: number;
+  column: number;
+}
+
+/** Offsets ↔ positions for one text. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      // Python ends lines at \n, \r\n and a lone \r.
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** 0-based line of an offset. */
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  position(offset: number): Position {
+    const line = this.lineOf(offset);
+    return { row: line + 1, column: offset - this.starts[line] + 1 };
+  }
+
+  lineStart(line: number): number {
+    return this.starts[line];
+  }
+
+  /** The text of a 0-based line, without its line ending. */
+  lineText(line: number): string {
+    const end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
+    return this.text.slice(this.starts[line], end).replace(/\r?\n$|\r$/, "");
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ProfileError } from "./errors.js";
+import { builtinEstimates } from "./estimates.js";
+import { parseImportTimeLog, summarizeImportTime } from "./importtime.js";
+import { parseProfileJson } from "./profileJson.js";
+import type { CostTable, ModuleTiming } from "./types.js";
+
+export interface CostTableOptions {
+  /** `--profile FILE` or `profile` in the config: a raw `-X importtime` log or a profile JSON. */
+  profilePath?: string;
+  projectRoot: string;
+}
+
+/**
+ * Where costs come from (DESIGN §3): the given profile, else the project's
+ * `.pylazy/profile.json`, else the built-in estimates.
+ */
+export function loadCostTable(options: CostTableOptions): CostTable {
+  if (options.profilePath !== undefined) return costTableFromFile(options.profilePath, readProfileText(options.profilePath));
+  const projectProfile = path.join(options.projectRoot, ".pylazy", "profile.json");
+  const text = readProfileTextIfPresent(projectProfile);
+  return text === undefined ? builtinEstimates() : costTableFromFile(projectProfile, text);
+}
+
+/** Reads either kind of profile, telling them apart by content rather than by file name. */
+function costTableFromFile(file: string, text: string): CostTable {
+  const timings = text.trimStart().startsWith("{")
+    ? parseProfileJson(text, file).modules
+    : summarizeImportTime(parseImportTimeLog(text, file));
+  return costTableFromSummary(timings, `profile ${file}`);
+}
+
+/**
+ * Measured costs for the modules a profile measured; any other module gets the built-in estimate,
+ * marked as one, so an estimate never passes for a measurement.
+ */
+export function costTableFromSummary(summary: ReadonlyMap<string, ModuleTiming>, description: string): CostTable {
+  const estimates = builtinEstimates();
+  return {
+    description,
+    lookup(module) {
+      const measured = summary.get(module);
+      if (measured === undefined) return estimates.lookup(module);
+      return { module, cumulativeUs: measured.cumulativeUs, selfUs: measured.selfUs, source: "profile" };
+    },
+    modules: () => new Set([...summary.keys(), ...estimates.modules()]),
+  };
+}
+
+/** The profile's text; a profile that was asked for must exist. */
+function readProfileText(file: string): string {
+  const text = readProfileTextIfPresent(file);
+  if (text === undefined) throw new ProfileError("cannot read the profile: no such file", file);
+  return text;
+}
+
+function readProfileTextIfPresent(file: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw new ProfileError(`cannot read the profile: ${describeReadError(error)}`, file);
+  }
+  return decodeProfile(bytes);
+}
+
+/** PowerShell's `2> file` writes UTF-16 with a byte order mark; everything else here is UTF-8. */
+function decodeProfile(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  return bytes.toString("utf8");
+}
+
+function isAbsent(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  // ENOTDIR: a file named `.pylazy` leaves no room for a profile inside it.
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EISDIR") return "it is a directory";
+  if (code === "EACCES") return "permission denied";
+  return (error as Error).message;
+}

@@ -1,0 +1,42 @@
+/** Where a module's import cost came from: measured by a profile, or the built-in table. */
+export type CostSource = "profile" | "estimate";
+
+export interface ModuleCost {
+  /** Full dotted module name, e.g. `numpy.linalg`. */
+  module: string;
+  /** Cumulative import time in microseconds (the module and everything first imported under it). */
+  cumulativeUs: number;
+  /** Self import time in microseconds. */
+  selfUs: number;
+  source: CostSource;
+  /**
+   * When the cost is that of a parent package (`numpy` for `numpy.linalg`), the module it was
+   * taken from. Only estimates fall back this way, and the fallback is always visible here.
+   */
+  fallbackFrom?: string;
+}
+
+/** Answers "how much does importing this module cost" for the rules. */
+export interface CostTable {
+  lookup(module: string): ModuleCost | undefined;
+  /** Every module this table knows, for pre-scans that must not miss a candidate. */
+  modules(): Iterable<string>;
+  /** A short description for messages: the file the costs came from, or "built-in estimates". */
+  readonly description: string;
+}
+
+/** One node of a `-X importtime` tree. */
+export interface ImportTimeNode {
+  module: string;
+  selfUs: number;
+  cumulativeUs: number;
+  children: ImportTimeNode[];
+}
+
+/** What one profile says about one module: medians over `samples` runs. */
+export interface ModuleTiming {
+  selfUs: number;
+  cumulativeUs: number;
+  /** How many runs measured the module. */
+  samples: number;
+}

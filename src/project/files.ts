@@ -1,0 +1,276 @@
+import fs from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import ignore, { type Ignore } from "ignore";
+import { findAncestorWith, fsErrorReason, isWithin } from "./config.js";
+import type { Project } from "./types.js";
+
+export interface PathProblem {
+  path: string;
+  message: string;
+}
+
+export interface DiscoveredFiles {
+  /** Absolute, sorted, each file once however many ways it was reached. */
+  files: string[];
+  problems: PathProblem[];
+}
+
+/** Folders a walk never enters: ruff's default excludes, plus bytecode caches and pylazy's own folder. */
+const DEFAULT_EXCLUDES = new Set([
+  ".bzr",
+  ".direnv",
+  ".eggs",
+  ".git",
+  ".git-rewrite",
+  ".hg",
+  ".ipynb_checkpoints",
+  ".mypy_cache",
+  ".nox",
+  ".pants.d",
+  ".pyenv",
+  ".pytest_cache",
+  ".pytype",
+  ".ruff_cache",
+  ".svn",
+  ".tox",
+  ".venv",
+  ".vscode",
+  "__pypackages__",
+  "_build",
+  "buck-out",
+  "build",
+  "dist",
+  "node_modules",
+  "site-packages",
+  "venv",
+  "__pycache__",
+  ".pylazy",
+]);
+
+/** One walk of a named folder. */
+interface WalkTree {
+  /** The project root, or the named folder outside it: excludes are anchored here, symlinks may not leave it. */
+  folder: string;
+  realFolder: string;
+  /** Where .gitignore files stop applying: the repository root, else the tree's folder. */
+  gitignoreTop: string;
+  /** Every entry of a folder is checked against the same ignore files. */
+  ignoreLayersByFolder: Map<string, IgnoreLayer[]>;
+  /** Ignore files above the walked folder that cover it: naming the folder overrules them. */
+  overruledIgnoreFiles: Set<Ignore>;
+}
+
+/** One ignore file and the folder its patterns are relative to. */
+interface IgnoreLayer {
+  base: string;
+  rules: Ignore;
+}
+
+type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void;
+
+/**
+ * The Python files under `paths` (default "."). A file or folder named on the command line is
+ * linted even when a default exclude or a .gitignore covers it, as ruff does: the user asked for
+ * it. Only the user's own `exclude` drops it, so that pre-commit, which names every staged file,
+ * honours it.
+ */
+export async function discoverPythonFiles(project: Project, paths: string[], cwd: string): Promise<DiscoveredFiles> {
+  const discovery = new Discovery(project);
+  for (const given of paths.length > 0 ? paths : ["."]) await discovery.addPath(path.resolve(cwd, given));
+  return discovery.result();
+}
+
+class Discovery {
+  private readonly candidates: string[] = [];
+  private readonly problems: PathProblem[] = [];
+  private readonly userExcludes: Ignore;
+  private readonly ignoreFiles = new Map<string, Ignore | undefined>();
+
+  constructor(private readonly project: Project) {
+    this.userExcludes = ignore({ ignorecase: false }).add(project.settings.exclude);
+  }
+
+  async addPath(absolute: string): Promise<void> {
+    const stats = this.statGiven(absolute);
+    if (stats === undefined) return;
+    if (stats.isDirectory()) await this.walkFolder(absolute);
+    else if (stats.isFile()) this.addGivenFile(absolute);
+    else this.problems.push({ path: absolute, message: "not a file or directory" });
+  }
+
+  result(): DiscoveredFiles {
+    return {
+      files: dedupeByRealPath(this.candidates).sort(),
+      problems: this.problems.sort((a, b) => a.path.localeCompare(b.path)),
+    };
+  }
+
+  private statGiven(absolute: string): fs.Stats | undefined {
+    try {
+      return fs.statSync(absolute);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      const message = code === "ENOENT" ? "path does not exist" : `cannot read: ${fsErrorReason(error)}`;
+      this.problems.push({ path: absolute, message });
+      return undefined;
+    }
+  }
+
+  /** Any file the user names is linted, .py or not; a named symlink is linted at its target. */
+  private addGivenFile(file: string): void {
+    if (this.isUserExcluded(this.treeFolderOf(path.dirname(file)), file, false)) return;
+    this.candidates.push(fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file);
+  }
+
+  private async walkFolder(folder: string): Promise<void> {
+    const tree = this.treeOf(folder);
+    if (this.isUserExcluded(tree.folder, folder, true)) return;
+    const entries = await fg("**/*.py", {
+      cwd: folder,
+      absolute: true,
+      dot: true,
+      objectMode: true,
+      // Symlinks come back as entries, so a linked file can be checked against the tree.
+      onlyFiles: false,
+      followSymbolicLinks: false,
+      // Unreadable folders are reported by `readdirSkippingExcluded`, and the walk goes on.
+      suppressErrors: true,
+      fs: { readdir: this.readdirSkippingExcluded(tree) },
+    });
+    for (const entry of entries) {
+      if (entry.dirent.isFile()) this.candidates.push(entry.path);
+      else if (entry.dirent.isSymbolicLink()) this.addLinkedFile(tree, entry.path);
+    }
+  }
+
+  /** A symlink met on the walk is linted at its target, and only when that target stays in the tree. */
+  private addLinkedFile(tree: WalkTree, link: string): void {
+    const target = realPathOrUndefined(link);
+    if (target === undefined || !isWithin(tree.realFolder, target)) return;
+    if (fs.statSync(target).isFile()) this.candidates.push(target);
+  }
+
+  /**
+   * fast-glob has no hook to prune folders or to hear about unreadable ones, but it reads
+   * folders through this adapter: dropping excluded entries here means they are never walked.
+   */
+  private readdirSkippingExcluded(tree: WalkTree): fg.FileSystemAdapter["readdir"] {
+    const readdir = (folder: string, options: { withFileTypes: true }, callback: ReaddirCallback): void => {
+      fs.readdir(folder, options, (error, entries) => {
+        if (error !== null) {
+          this.problems.push({ path: folder, message: `cannot read directory: ${fsErrorReason(error)}` });
+          callback(error, []);
+          return;
+        }
+        callback(null, entries.filter((entry) => !this.isSkipped(tree, path.join(folder, entry.name), entry)));
+      });
+    };
+    // fast-glob calls only the `withFileTypes` overload of readdir unless asked for `stats`.
+    return readdir as unknown as fg.FileSystemAdapter["readdir"];
+  }
+
+  private isSkipped(tree: WalkTree, entryPath: string, entry: fs.Dirent): boolean {
+    const isFolder = entry.isDirectory();
+    if (!isFolder && !entry.name.endsWith(".py")) return false;
+    return (
+      DEFAULT_EXCLUDES.has(entry.name) ||
+      this.isUserExcluded(tree.folder, entryPath, isFolder) ||
+      (this.project.settings.respectGitignore && this.isGitignored(tree, entryPath, isFolder))
+    );
+  }
+
+  private isUserExcluded(base: string, target: string, isFolder: boolean): boolean {
+    const relative = path.relative(base, target);
+    return relative !== "" && this.userExcludes.ignores(asIgnorePath(relative, isFolder));
+  }
+
+  /** The deepest ignore file with a verdict on the entry decides, as in git. */
+  private isGitignored(tree: WalkTree, entryPath: string, isFolder: boolean): boolean {
+    const folder = path.dirname(entryPath);
+    if (!tree.ignoreLayersByFolder.has(folder)) tree.ignoreLayersByFolder.set(folder, this.ignoreLayers(tree, folder));
+    for (const { base, rules } of tree.ignoreLayersByFolder.get(folder) ?? []) {
+      if (tree.overruledIgnoreFiles.has(rules)) continue;
+      const verdict = rules.test(asIgnorePath(path.relative(base, entryPath), isFolder));
+      if (verdict.ignored || verdict.unignored) return verdict.ignored;
+    }
+    return false;
+  }
+
+  /** The .gitignore files from `folder` up to the repository root, then .git/info/exclude. */
+  private ignoreLayers(tree: WalkTree, folder: string): IgnoreLayer[] {
+    const layers: IgnoreLayer[] = [];
+    const addLayer = (base: string, file: string): void => {
+      const rules = this.ignoreFile(file);
+      if (rules !== undefined) layers.push({ base, rules });
+    };
+    for (let current = folder; ; current = path.dirname(current)) {
+      addLayer(current, path.join(current, ".gitignore"));
+      if (current === tree.gitignoreTop || path.dirname(current) === current) break;
+    }
+    addLayer(tree.gitignoreTop, path.join(tree.gitignoreTop, ".git", "info", "exclude"));
+    return layers;
+  }
+
+  private ignoreFile(file: string): Ignore | undefined {
+    if (!this.ignoreFiles.has(file)) this.ignoreFiles.set(file, readIgnoreFile(file));
+    return this.ignoreFiles.get(file);
+  }
+
+  /** The tree of the folder the user named to be walked. */
+  private treeOf(folder: string): WalkTree {
+    const treeFolder = this.treeFolderOf(folder);
+    const tree: WalkTree = {
+      folder: treeFolder,
+      realFolder: realPathOrUndefined(treeFolder) ?? treeFolder,
+      gitignoreTop: findAncestorWith(folder, [".git"]) ?? treeFolder,
+      ignoreLayersByFolder: new Map(),
+      overruledIgnoreFiles: new Set(),
+    };
+    if (folder !== tree.gitignoreTop) {
+      for (const { base, rules } of this.ignoreLayers(tree, path.dirname(folder))) {
+        if (rules.test(asIgnorePath(path.relative(base, folder), true)).ignored) tree.overruledIgnoreFiles.add(rules);
+      }
+    }
+    return tree;
+  }
+
+  /** The project root; outside it (no project was found) the named path's own folder. */
+  private treeFolderOf(folder: string): string {
+    return isWithin(this.project.root, folder) ? this.project.root : folder;
+  }
+}
+
+/** A missing or unreadable ignore file has no rules, as for git. */
+function readIgnoreFile(file: string): Ignore | undefined {
+  try {
+    // Case-sensitive like git on Linux and like ruff.
+    return ignore({ ignorecase: false }).add(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `ignore` package wants forward slashes, and a trailing one to match `dir/` patterns. */
+function asIgnorePath(relative: string, isFolder: boolean): string {
+  const slashed = relative.split(path.sep).join("/");
+  return isFolder ? `${slashed}/` : slashed;
+}
+
+/** Keeps the first spelling, in sorted order, of each file on disk. */
+function dedupeByRealPath(candidates: string[]): string[] {
+  const byRealPath = new Map<string, string>();
+  for (const candidate of [...candidates].sort()) {
+    const real = realPathOrUndefined(candidate) ?? candidate;
+    if (!byRealPath.has(real)) byRealPath.set(real, candidate);
+  }
+  return [...byRealPath.values()];
+}
+
+function realPathOrUndefined(target: string): string | undefined {
+  try {
+    return fs.realpathSync.native(target);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,71 @@
+import { describeUseSite } from "../analysis/useSite.js";
+import { formatCost, importSpan } from "./rule.js";
+import type { Rule } from "./rule.js";
+
+const docs = `## What it does
+Flags a module-level import of a heavy module whose imported name is used while the module is
+being imported: in the module body, a class body, a decorator, a default argument, a base class,
+or an annotation that is evaluated at runtime. The message names the first such use.
+
+## Why is this bad?
+The heavy module is needed at startup, so deferring the import would only move the cost, or
+break the program. This finding tells you which line ties the import to startup, so that you can
+decide whether that line can move (into a function, behind a cached property, into a string
+annotation) and make the import deferrable.
+
+## Example
+\`\`\`python
+import numpy as np
+
+class Grid:
+    EMPTY = np.zeros(0)      # runs at import time
+\`\`\`
+
+## Use instead
+\`\`\`python
+import functools
+
+class Grid:
+    @functools.cached_property
+    def empty(self):
+        import numpy as np
+        return np.zeros(0)
+\`\`\`
+
+## Fix safety
+There is no automatic fix: moving the import would change when the code runs.
+
+## Options
+- \`threshold\`, \`profile\`, \`keep-eager\` as for LZ001.
+- \`target-version\`: on py314 and later annotations are evaluated lazily (PEP 649), so an
+  annotation alone no longer needs the import at import time.
+`;
+
+export const heavyImportNeededAtImportTime: Rule = {
+  meta: {
+    code: "LZ002",
+    name: "heavy-import-needed-at-import-time",
+    summary: "A heavy module-level import is used while the module is being imported",
+    fixable: false,
+    docs,
+  },
+  check(context) {
+    for (const heavy of context.heavyImports) {
+      const first = heavy.uses.importTime.reduce<(typeof heavy.uses.importTime)[number] | undefined>(
+        (earliest, ref) => (earliest === undefined || ref.startIndex < earliest.startIndex ? ref : earliest),
+        undefined,
+      );
+      if (first === undefined) continue;
+      const site = describeUseSite(context.model, first);
+      const line = context.lineOf(first.startIndex);
+      context.report({
+        ...importSpan(heavy),
+        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in a ${site} on line ${line}`,
+        module: heavy.module,
+        cost: heavy.cost,
+        heavy,
+        importTimeUse: first.startIndex,
+      });
+    }
+  },
+};

@@ -1,0 +1,77 @@
+import type { HeavyImport } from "../analysis/heavyImports.js";
+import { formatCost, importSpan } from "./rule.js";
+import type { Rule } from "./rule.js";
+
+const docs = `## What it does
+Flags a module-level import of a heavy module whose imported name is used in this file only
+inside functions, methods or lambdas (and perhaps in annotations that are never evaluated).
+
+## Why is this bad?
+Every import at module level runs when your module is imported, whether or not the code that
+needs it ever runs. \`import pandas\` at the top of a command-line tool costs hundreds of
+milliseconds even for \`--help\`. When every use of the name is inside a function, the import
+can wait until that function is first called.
+
+An import whose name is never used in its file is not flagged: it may exist for its side
+effects or as a re-export.
+
+## Example
+\`\`\`python
+import pandas as pd
+
+def report(path):
+    return pd.read_csv(path).describe()
+\`\`\`
+
+## Use instead
+\`\`\`python
+def report(path):
+    import pandas as pd
+    return pd.read_csv(path).describe()
+\`\`\`
+or a lazy proxy (\`pylazy fix --strategy lazyloader\`), or \`lazy import pandas as pd\` on
+Python 3.15+ (\`--strategy pep810\`).
+
+## Fix safety
+The fix is safe when nothing else can observe that the name is no longer bound at import time.
+pylazy refuses, and says why, when the name is rebound, deleted or assigned through \`global\`;
+listed in \`__all__\`; imported in a package \`__init__.py\`; or imported from this module by
+another module of the project. When the module reads its own globals dynamically
+(\`globals()\`, \`vars()\`, \`eval\`, \`exec\`, \`sys.modules[__name__]\`) the fix is unsafe.
+A module in \`keep-eager\` is never reported. The \`function\` strategy cannot place an import
+in a module-level lambda and leaves such an import as it is.
+
+## Options
+- \`threshold\` (ms): a module is heavy when its cumulative import time is at least this.
+- \`profile\`: measured costs (\`python -X importtime\` log or \`pylazy profile\` JSON).
+- \`keep-eager\`: modules that must never be deferred.
+- \`strategy\`: the rewrite \`pylazy fix\` uses.
+`;
+
+export const heavyModuleLevelImport: Rule = {
+  meta: {
+    code: "LZ001",
+    name: "heavy-module-level-import",
+    summary: "A heavy module is imported at module level but only used inside functions",
+    fixable: true,
+    docs,
+  },
+  check(context) {
+    for (const heavy of context.heavyImports) {
+      if (!isOnlyUsedLater(heavy)) continue;
+      context.report({
+        ...importSpan(heavy),
+        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is imported at module level but only used inside functions`,
+        module: heavy.module,
+        cost: heavy.cost,
+        heavy,
+        fix: "defer",
+      });
+    }
+  },
+};
+
+/** Used at least once at runtime, and never while the module is being imported. */
+function isOnlyUsedLater(heavy: HeavyImport): boolean {
+  return heavy.uses.importTime.length === 0 && heavy.uses.deferred.length > 0;
+}

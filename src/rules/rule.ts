@@ -1,0 +1,65 @@
+import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
+import type { SemanticModel } from "../analysis/model.js";
+import type { DeferralBlocker } from "../analysis/safety.js";
+import type { ModuleCost } from "../profile/types.js";
+
+/** The fix a rule offers: which kind of rewrite the transforms should make for the finding. */
+export type FixKind = "defer" | "type-checking" | "getattr";
+
+export interface RuleMeta {
+  code: string;
+  /** kebab-case name, as in ruff. */
+  name: string;
+  /** One line: when the rule fires. */
+  summary: string;
+  /** Whether findings of this rule can be fixed by `pylazy fix` (some may still be refused). */
+  fixable: boolean;
+  /** User documentation in Markdown: what it does, why, example, use instead, fix safety, options. */
+  docs: string;
+}
+
+/** What a rule reports; the engine turns it into a diagnostic with positions, noqa and fixes. */
+export interface Finding {
+  /** Source range of the finding, as offsets into the text. */
+  start: number;
+  end: number;
+  message: string;
+  module: string;
+  cost: ModuleCost;
+  /** The import the finding is about, for fixes and for LSP hovers. */
+  heavy?: HeavyImport;
+  /** The kind of fix to offer, if the rule offers one for this finding. */
+  fix?: FixKind;
+  /** For LZ002/LZ004: where the name is first needed at import time (offset). */
+  importTimeUse?: number;
+}
+
+export interface RuleContext {
+  readonly model: SemanticModel;
+  readonly file: FileModule;
+  readonly heavyImports: readonly HeavyImport[];
+  readonly heavyStarImports: readonly HeavyStarImport[];
+  blockers(heavy: HeavyImport): DeferralBlocker[];
+  /** 1-based line of an offset, for messages. */
+  lineOf(offset: number): number;
+  report(finding: Finding): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export function formatCost(cost: ModuleCost): string {
+  const ms = cost.cumulativeUs / 1000;
+  const shown = ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+  return cost.source === "estimate" ? `~${shown}, estimated` : shown;
+}
+
+/** The span a finding about one imported name points at: the whole statement if it imports one name, else the name. */
+export function importSpan(heavy: HeavyImport): { start: number; end: number } {
+  const { statement, alias } = heavy.imported;
+  const single = statement.childrenForFieldName("name").length === 1;
+  const node = single ? statement : alias;
+  return { start: node.startIndex, end: node.endIndex };
+}
