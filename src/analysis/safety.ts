@@ -35,11 +35,50 @@ export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file:
   if (file.isPackage) {
     blockers.push({ reason: "imports in a package `__init__.py` are re-exports (see LZ006)", unsafe: false, onlyWhenUnbound: true });
   }
+  const reach = submoduleReachedThroughParent(heavy, model);
+  if (reach) {
+    blockers.push({
+      reason: `\`${reach.chain}\` is reached through \`${reach.name}\`, which relies on this import having loaded \`${heavy.module}\``,
+      at: reach.at,
+      unsafe: false,
+      onlyWhenUnbound: false,
+    });
+  }
   const dynamic = model.dynamicGlobalAccess[0];
   if (dynamic) {
     blockers.push({ reason: `the module reads its globals dynamically (\`${dynamic.what}\`)`, at: dynamic.node.startIndex, unsafe: true, onlyWhenUnbound: false });
   }
   return blockers;
+}
+
+/**
+ * Importing `pkg.sub` also sets `pkg.sub` on the package: code that reads `pkg.sub.x` through
+ * another binding of `pkg` (`import pkg`) depends on this import having run first.
+ */
+function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel): { name: string; chain: string; at: number } | undefined {
+  const loaded = heavy.imported.kind === "import" ? heavy.imported.module : heavy.module;
+  for (const other of model.imports) {
+    if (other === heavy.imported || other.scope !== model.moduleScope || other.kind !== "import") continue;
+    const standsFor = other.asName ? other.module : other.module.split(".")[0];
+    if (!loaded.startsWith(`${standsFor}.`)) continue;
+    const rest = loaded.slice(standsFor.length + 1);
+    for (const ref of model.moduleReferences(other.boundName)) {
+      const chain = attributeChain(model, ref.startIndex, ref.endIndex);
+      if (chain === rest || chain.startsWith(`${rest}.`)) return { name: other.boundName, chain: `${other.boundName}.${chain}`, at: ref.startIndex };
+    }
+  }
+  return undefined;
+}
+
+/** The attributes read after a name: `b.c` for the `a` in `a.b.c()`. */
+function attributeChain(model: SemanticModel, start: number, end: number): string {
+  let node = model.tree.rootNode.descendantForIndex(start, end);
+  const names: string[] = [];
+  while (node.parent?.type === "attribute" && node.parent.childForFieldName("object")?.startIndex === node.startIndex) {
+    names.push(node.parent.childForFieldName("attribute")!.text);
+    node = node.parent;
+  }
+  return names.join(".");
 }
 
 /** `import a` next to `import a.b`: both bind the same package object, so neither rebinds the other. */

@@ -25,10 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     .version(version(), "-V, --version")
     .exitOverride()
     .showHelpAfterError("(run `pylazy --help` for usage)");
-  program.addCommand(lintCommand(setExitCode), { isDefault: false });
-  program.addCommand(fixCommand(setExitCode));
-  program.addCommand(ruleCommand(setExitCode));
-  program.addCommand(rulesCommand(setExitCode));
+  for (const command of [lintCommand(setExitCode), fixCommand(setExitCode), ruleCommand(setExitCode), rulesCommand(setExitCode)]) {
+    // Subcommands added this way do not inherit these settings: errors must reach our exit codes.
+    program.addCommand(command.exitOverride().showHelpAfterError(`(run \`pylazy ${command.name()} --help\` for usage)`));
+  }
   try {
     await program.parseAsync(argv);
   } catch (error) {

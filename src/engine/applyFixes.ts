@@ -26,7 +26,7 @@ export function applyFileFixes(analysis: FileAnalysis, options: { unsafeFixes: b
     if (!rule.meta.fixable) continue;
     if (!planned) result.refused.push({ diagnostic, reason: diagnostic.fixRefusal ?? "no fix available" });
     else if (planned.fix.applicability === "unsafe" && !options.unsafeFixes) {
-      result.refused.push({ diagnostic, reason: `the fix is unsafe (${diagnostic.fixRefusal ?? planned.fix.message}); use --unsafe-fixes` });
+      result.refused.push({ diagnostic, reason: `the fix is unsafe: ${planned.fix.message}; use --unsafe-fixes to apply it` });
     } else result.applied.push({ diagnostic, planned });
   }
   if (result.applied.length === 0) return result;

@@ -42,9 +42,10 @@ export function planFix(heavy: HeavyImport, kind: FixKind, context: FixContext, 
   if (hard) return { refused: withLine(hard, context.lines) };
   const unsafe = relevant.find((blocker) => blocker.unsafe);
   const edits = [...statementEdits(result.rewrites, context.lines), ...result.edits];
+  const notes = [result.fallbackReason, unsafe && `unsafe: ${withLine(unsafe, context.lines)}`].filter(Boolean);
   const fix: Fix = {
     applicability: unsafe ? "unsafe" : "safe",
-    message: result.fallbackReason ? `${result.message} (${result.fallbackReason})` : result.message,
+    message: notes.length > 0 ? `${result.message} (${notes.join("; ")})` : result.message,
     strategy: result.strategy,
     edits: edits.map((edit) => toTextEdit(edit, context.lines)),
   };

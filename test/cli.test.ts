@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { makeProject, runCli } from "./helpers/cli.js";
+
+const HEAVY = "import numpy as np\n\ndef f():\n    return np.zeros(3)\n";
+
+function assertNoStackTrace(stderr: string): void {
+  assert.doesNotMatch(stderr, /\n\s+at .+:\d+:\d+\)?/);
+}
+
+test("lint reports a heavy import used only in functions, ruff-style, and exits 1", () => {
+  const root = makeProject({ "app.py": HEAVY });
+  const result = runCli(["lint", "."], root);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /^app\.py:1:1: LZ001 \[\*\] `numpy` \(~\d+ ms, estimated\) is imported at module level but only used inside functions$/m);
+  assert.match(result.stdout, /Found 1 error\./);
+  assert.match(result.stdout, /\[\*\] 1 fixable with `pylazy fix`/);
+});
+
+test("lint exits 0 and says so when nothing is found", () => {
+  const root = makeProject({ "app.py": "import os\n\ndef f():\n    return os.sep\n" });
+  const result = runCli(["check"], root);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /All checks passed!/);
+});
+
+test("JSON output carries ruff's fields plus module and cost", () => {
+  const root = makeProject({ "app.py": HEAVY });
+  const result = runCli(["lint", "app.py", "--format", "json"], root);
+  const [diagnostic] = JSON.parse(result.stdout) as Record<string, unknown>[];
+  assert.equal(diagnostic.code, "LZ001");
+  assert.equal(diagnostic.name, "heavy-module-level-import");
+  assert.equal(diagnostic.filename, "app.py");
+  assert.deepEqual(diagnostic.location, { row: 1, column: 1 });
+  assert.deepEqual(diagnostic.end_location, { row: 1, column: 19 });
+  assert.equal(diagnostic.module, "numpy");
+  assert.equal(diagnostic.cost_source, "estimate");
+  assert.equal(typeof diagnostic.cost_ms, "number");
+  const fix = diagnostic.fix as { applicability: string; edits: unknown[] };
+  assert.equal(fix.applicability, "safe");
+  assert.ok(fix.edits.length >= 2);
+});
+
+test("a syntax error is a diagnostic with its position; the other files are still linted", () => {
+  const root = makeProject({ "bad.py": "def f(:\n    pass\n", "good.py": HEAVY });
+  const result = runCli(["lint", "."], root);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /^bad\.py:1:\d+: SyntaxError: /m);
+  assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
+  assertNoStackTrace(result.stderr);
+});
+
+test("invalid UTF-8 and NUL bytes are reported by file name, the run goes on, exit 2", () => {
+  const root = makeProject({
+    "latin.py": Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]),
+    "nul.py": Buffer.from("x = 1\u0000\n"),
+    "good.py": HEAVY,
+  });
+  const result = runCli(["lint", "."], root);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /latin\.py: cannot decode: invalid UTF-8 at byte 5/);
+  assert.match(result.stderr, /nul\.py: cannot decode: source contains a NUL byte/);
+  assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
+  assertNoStackTrace(result.stderr);
+});
+
+test("a PEP 263 Latin-1 cookie is honoured", () => {
+  const latin1 = Buffer.concat([Buffer.from("# -*- coding: latin-1 -*-\nS = '"), Buffer.from([0xe9]), Buffer.from("'\n" + HEAVY)]);
+  const root = makeProject({ "cookie.py": latin1 });
+  const result = runCli(["lint", "."], root);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /^cookie\.py:3:1: LZ001/m);
+});
+
+test("a path that does not exist is named, exit 2", () => {
+  const root = makeProject({ "good.py": HEAVY });
+  const result = runCli(["lint", "missing.py", "good.py"], root);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /missing\.py/);
+  assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
+  assertNoStackTrace(result.stderr);
+});
+
+test("a malformed profile is named with the reason, exit 2", () => {
+  const root = makeProject({ "good.py": HEAVY, "bad.json": "{ not json" });
+  const result = runCli(["lint", ".", "--profile", "bad.json"], root);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /bad\.json/);
+  assertNoStackTrace(result.stderr);
+});
+
+test("a measured profile replaces the estimate and the message says the measured cost", () => {
+  const log = [
+    "import time: self [us] | cumulative | imported package",
+    "import time:      4000 |     250000 | numpy",
+  ].join("\n");
+  const root = makeProject({ "good.py": HEAVY, "it.log": log });
+  const result = runCli(["lint", ".", "--profile", "it.log"], root);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /`numpy` \(250 ms\) is imported at module level/);
+});
+
+test("--threshold raises the bar; --select and --ignore pick rules", () => {
+  const root = makeProject({ "good.py": HEAVY });
+  assert.equal(runCli(["lint", ".", "--threshold", "100000"], root).status, 0);
+  assert.equal(runCli(["lint", ".", "--ignore", "LZ001"], root).status, 0);
+  assert.equal(runCli(["lint", ".", "--select", "LZ002"], root).status, 0);
+  assert.equal(runCli(["lint", ".", "--select", "LZ"], root).status, 1);
+  const bad = runCli(["lint", ".", "--threshold", "fast"], root);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--threshold/);
+});
+
+test("[tool.pylazy] in pyproject.toml configures the run; an unknown key is an error naming the file", () => {
+  const configured = makeProject({ "good.py": HEAVY }, "[tool.pylazy]\nthreshold = 100000\n");
+  assert.equal(runCli(["lint", "."], configured).status, 0);
+  const wrong = makeProject({ "good.py": HEAVY }, "[tool.pylazy]\nthreshhold = 5\n");
+  const result = runCli(["lint", "."], wrong);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /pyproject\.toml/);
+  assert.match(result.stderr, /threshhold/);
+});
+
+test(".gitignore is respected", () => {
+  const root = makeProject({ "good.py": HEAVY, "build_out/gen.py": HEAVY, ".gitignore": "build_out/\n" });
+  const result = runCli(["lint", "."], root);
+  assert.doesNotMatch(result.stdout, /gen\.py/);
+  assert.match(result.stdout, /good\.py/);
+});
+
+test("`pylazy rule` prints a rule's documentation; `pylazy rules` lists them", () => {
+  const root = makeProject({});
+  const rule = runCli(["rule", "LZ001"], root);
+  assert.equal(rule.status, 0);
+  for (const heading of ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety", "## Options"]) {
+    assert.ok(rule.stdout.includes(heading), heading);
+  }
+  assert.equal(runCli(["rule", "LZ999"], root).status, 2);
+  const list = runCli(["rules"], root);
+  assert.match(list.stdout, /^LZ001 +heavy-module-level-import/m);
+  assert.match(list.stdout, /^LZ002 +heavy-import-needed-at-import-time/m);
+});
+
+test("an unknown option or command is a usage error, exit 2", () => {
+  const root = makeProject({});
+  assert.equal(runCli(["lint", "--frobnicate"], root).status, 2);
+  assert.equal(runCli(["frobnicate"], root).status, 2);
+});

@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const cliPath = path.join(repoRoot, "bin", "pylazy.js");
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, without color. */
+export function runCli(args: string[], cwd: string): CliResult {
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A throwaway project: a folder with a pyproject.toml and the given files (text or bytes). */
+export function makeProject(files: Record<string, string | Buffer>, pyproject = "[tool.pylazy]\n"): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "pylazy-test-"));
+  writeFileSync(path.join(root, "pyproject.toml"), pyproject);
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(root, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return root;
+}
