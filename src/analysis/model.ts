@@ -330,6 +330,7 @@ export class SemanticModel {
   private visitFunction(node: SyntaxNode, state: WalkState): void {
     const parameters = node.childForFieldName("parameters")!;
     this.visitParameterDefaults(parameters, state);
+    this.visitTypeParameters(node, state);
     const returnType = node.childForFieldName("return_type");
     if (returnType) this.visitAnnotation(returnType, state, "signature");
     this.bindName(node.childForFieldName("name")!, "definition", state);
@@ -351,12 +352,17 @@ export class SemanticModel {
   private visitClass(node: SyntaxNode, state: WalkState): void {
     const superclasses = node.childForFieldName("superclasses");
     if (superclasses) this.visit(superclasses, state);
-    const typeParameters = node.childForFieldName("type_parameters");
-    if (typeParameters) this.visit(typeParameters, { ...state, context: deferred(state.context) });
+    this.visitTypeParameters(node, state);
     this.bindName(node.childForFieldName("name")!, "definition", state);
     // A class body runs when the class statement runs, in a scope of its own.
     const scope = new Scope("class", node, state.scope);
     this.visit(node.childForFieldName("body")!, { scope, context: state.context });
+  }
+
+  /** PEP 695 `[T: Bound]` of a `def` or `class`: bounds and defaults are evaluated lazily, when first asked for. */
+  private visitTypeParameters(node: SyntaxNode, state: WalkState): void {
+    const typeParameters = node.childForFieldName("type_parameters");
+    if (typeParameters) this.visit(typeParameters, { ...state, context: deferred(state.context) });
   }
 
   private visitComprehension(node: SyntaxNode, state: WalkState): void {
@@ -445,7 +451,9 @@ export class SemanticModel {
   private visitWith(node: SyntaxNode, state: WalkState): void {
     for (const child of node.namedChildren) {
       if (child.type !== "with_clause") {
-        this.visit(child, state);
+        // A context manager may suppress an exception (`suppress(ImportError)`) or set up what the
+        // body needs (`warnings.catch_warnings()`): an import in its body is not unconditional.
+        this.visit(child, { ...state, guard: state.guard ?? { kind: "with", node } });
         continue;
       }
       for (const item of child.namedChildren) {
@@ -667,11 +675,11 @@ export class SemanticModel {
 
   private resolveReference(ref: Reference): Scope | undefined {
     const scope = ref.scope;
-    // In a class body a name read before the class binds it falls through to the enclosing scope;
-    // keep the module binding in view then, so its import-time use is not missed.
+    // In a class body a name read before the class binds it (or after it is deleted) falls through
+    // to the enclosing scope; keep the module binding in view then, so its import-time use is not missed.
     if (scope.kind === "class" && scope.binds(ref.name)) {
-      const bindsBefore = scope.bindings.get(ref.name)!.some((b) => b.node.startIndex < ref.startIndex);
-      if (!bindsBefore) return this.resolve(scope.parent!, ref.name);
+      const latest = lastBindingBefore(scope.bindings.get(ref.name)!, ref.startIndex);
+      if (latest === undefined || latest.kind === "deletion") return this.resolve(scope.parent!, ref.name);
     }
     return this.resolve(scope, ref.name);
   }
@@ -685,6 +693,43 @@ export function buildSemanticModel(source: string, tree: Tree = parsePython(sour
 
 function deferred(context: ExecutionContext): ExecutionContext {
   return context === "typing" ? "typing" : "deferred";
+}
+
+/** The binding in effect at `offset` in text order, if any has taken effect by then. */
+function lastBindingBefore(bindings: readonly Binding[], offset: number): Binding | undefined {
+  let latest: Binding | undefined;
+  for (const binding of bindings) {
+    const at = takesEffectAt(binding);
+    if (at <= offset && (latest === undefined || at > takesEffectAt(latest))) latest = binding;
+  }
+  return latest;
+}
+
+/**
+ * Where in the text a binding takes effect: an assigned or defined name only once its statement
+ * has run (`np = np` and `def np(x=np.nan)` read the old `np`), a loop target once its iterable is
+ * evaluated, any other target where it stands.
+ */
+function takesEffectAt(binding: Binding): number {
+  const { node } = binding;
+  switch (binding.kind) {
+    case "assignment":
+      return ancestorOfType(node, ["assignment", "augmented_assignment"])?.endIndex ?? node.endIndex;
+    case "walrus":
+    case "definition":
+      return node.parent?.endIndex ?? node.endIndex;
+    case "loop-target":
+      return ancestorOfType(node, ["for_statement"])?.childForFieldName("right")?.endIndex ?? node.endIndex;
+    default:
+      return node.endIndex;
+  }
+}
+
+function ancestorOfType(node: SyntaxNode, types: readonly string[]): SyntaxNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (types.includes(current.type)) return current;
+  }
+  return undefined;
 }
 
 function enclosingFunction(scope: Scope | undefined): Scope | undefined {

@@ -12,7 +12,7 @@ export type ExecutionContext = "import-time" | "deferred" | "typing";
 
 /** A construct that makes a statement conditional: an import under it may or may not run. */
 export interface Guard {
-  kind: "if" | "try" | "loop" | "match" | "type-checking";
+  kind: "if" | "try" | "with" | "loop" | "match" | "type-checking";
   node: SyntaxNode;
 }
 

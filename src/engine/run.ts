@@ -79,7 +79,15 @@ export async function runLint(options: RunOptions): Promise<RunResult> {
       problems.push({ path: shown, message: `cannot decode: ${error.message}; skipped` });
       continue;
     }
-    const analysis = lintSource(shown, decoded.text, fileModuleOf(file), lintOptions);
+    let analysis: FileAnalysis;
+    try {
+      analysis = lintSource(shown, decoded.text, fileModuleOf(file), lintOptions);
+    } catch (error) {
+      // Only code nested thousands of levels deep gets here; CPython cannot compile it either.
+      if (!(error instanceof RangeError)) throw error;
+      problems.push({ path: shown, message: "too deeply nested for pylazy to analyse; skipped" });
+      continue;
+    }
     files.push({ path: file, bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, analysis });
   }
   return { project, costs, strategy, files, problems };

@@ -4,12 +4,19 @@ import { ProfileError } from "./errors.js";
 import { builtinEstimates } from "./estimates.js";
 import { parseImportTimeLog, summarizeImportTime } from "./importtime.js";
 import { parseProfileJson } from "./profileJson.js";
-import type { CostTable, ModuleTiming } from "./types.js";
+import type { CostTable, ModuleTiming, PythonIdentity, StartupProfile } from "./types.js";
 
 export interface CostTableOptions {
   /** `--profile FILE` or `profile` in the config: a raw `-X importtime` log or a profile JSON. */
   profilePath?: string;
   projectRoot: string;
+  /**
+   * The interpreter the run is about (`--measure`): the project's own profile, a cache, applies
+   * only when it was recorded with this executable and version.
+   */
+  python?: PythonIdentity;
+  /** Told why the project's profile was not used. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -20,25 +27,53 @@ export function loadCostTable(options: CostTableOptions): CostTable {
   if (options.profilePath !== undefined) return costTableFromFile(options.profilePath, readProfileText(options.profilePath));
   const projectProfile = path.join(options.projectRoot, ".pylazy", "profile.json");
   const text = readProfileTextIfPresent(projectProfile);
-  return text === undefined ? builtinEstimates() : costTableFromFile(projectProfile, text);
+  if (text === undefined) return builtinEstimates();
+  const table = costTableFromFile(projectProfile, text);
+  const recordedWith = table.startup?.python;
+  if (options.python && recordedWith && !isSamePython(options.python, recordedWith)) {
+    options.warn?.(
+      `${projectProfile} was recorded with ${describePython(recordedWith)}, not ${describePython(options.python)}; not using it (run \`pylazy profile\` again)`,
+    );
+    return builtinEstimates();
+  }
+  return table;
+}
+
+export function isSamePython(a: PythonIdentity, b: PythonIdentity): boolean {
+  return a.executable === b.executable && a.version === b.version;
+}
+
+export function describePython(python: PythonIdentity): string {
+  return `${python.executable} (Python ${python.version})`;
 }
 
 /** Reads either kind of profile, telling them apart by content rather than by file name. */
 function costTableFromFile(file: string, text: string): CostTable {
-  const timings = text.trimStart().startsWith("{")
-    ? parseProfileJson(text, file).modules
-    : summarizeImportTime(parseImportTimeLog(text, file));
-  return costTableFromSummary(timings, `profile ${file}`);
+  if (text.trimStart().startsWith("{")) {
+    const profile = parseProfileJson(text, file);
+    const startup: StartupProfile | undefined = profile.tree && {
+      modules: profile.modules,
+      tree: profile.tree,
+      main: profile.entry?.main,
+      python: profile.python,
+    };
+    return costTableFromSummary(profile.modules, `profile ${file}`, startup);
+  }
+  const tree = parseImportTimeLog(text, file);
+  const modules = summarizeImportTime(tree);
+  // A raw log is a run of some entry: its tree serves for savings as a profile's does.
+  return costTableFromSummary(modules, `profile ${file}`, { modules, tree });
 }
 
 /**
  * Measured costs for the modules a profile measured; any other module gets the built-in estimate,
  * marked as one, so an estimate never passes for a measurement.
  */
-export function costTableFromSummary(summary: ReadonlyMap<string, ModuleTiming>, description: string): CostTable {
+export function costTableFromSummary(summary: ReadonlyMap<string, ModuleTiming>, description: string, startup?: StartupProfile): CostTable {
   const estimates = builtinEstimates();
   return {
     description,
+    startup,
     lookup(module) {
       const measured = summary.get(module);
       if (measured === undefined) return estimates.lookup(module);

@@ -1,13 +1,22 @@
 import { ProfileError } from "./errors.js";
-import type { ImportTimeNode, ModuleTiming } from "./types.js";
+import type { ImportTimeNode, ModuleTiming, PythonIdentity } from "./types.js";
 
 /** A profile JSON (version 1, DESIGN §3) in memory; on disk its fields are snake_case. */
 export interface ProfileJson {
   version: 1;
-  python: { executable: string; version: string };
+  python: PythonIdentity;
+  /** What `pylazy profile` ran, so that savings know which imports the entry makes itself. */
+  entry?: ProfiledEntry;
   modules: Map<string, ModuleTiming>;
   /** The import trees of one run, kept for tools that show where a cost comes from. */
   tree?: ImportTimeNode[];
+}
+
+export interface ProfiledEntry {
+  /** The command line that was profiled, interpreter first. */
+  argv: string[];
+  /** The project module that ran as `__main__`, if any. */
+  main?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -28,6 +37,7 @@ export function parseProfileJson(text: string, file: string): ProfileJson {
     },
     modules: readModules(field, field.object(top.modules, "modules")),
   };
+  if (top.entry !== undefined) profile.entry = readEntry(field, field.object(top.entry, "entry"));
   if (top.tree !== undefined) profile.tree = readTree(field, top.tree, "tree");
   return profile;
 }
@@ -53,6 +63,15 @@ function readModules(field: FieldReader, modules: JsonObject): Map<string, Modul
     });
   }
   return timings;
+}
+
+function readEntry(field: FieldReader, entry: JsonObject): ProfiledEntry {
+  if (!Array.isArray(entry.argv) || !entry.argv.every((arg) => typeof arg === "string")) {
+    throw field.error("entry.argv", "an array of strings", entry.argv);
+  }
+  const read: ProfiledEntry = { argv: entry.argv as string[] };
+  if (entry.main !== undefined) read.main = field.string(entry, "main", "entry.main");
+  return read;
 }
 
 function readTree(field: FieldReader, value: unknown, path: string): ImportTimeNode[] {
@@ -122,8 +141,10 @@ export function serializeProfileJson(profile: ProfileJson): string {
   const document: Record<string, unknown> = {
     version: profile.version,
     python: { executable: profile.python.executable, version: profile.python.version },
-    modules,
   };
+  // JSON.stringify leaves out a `main` that is undefined.
+  if (profile.entry) document.entry = { argv: profile.entry.argv, main: profile.entry.main };
+  document.modules = modules;
   if (profile.tree) document.tree = profile.tree.map(treeNodeForDisk);
   return `${JSON.stringify(document, null, 2)}\n`;
 }

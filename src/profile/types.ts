@@ -23,6 +23,26 @@ export interface CostTable {
   modules(): Iterable<string>;
   /** A short description for messages: the file the costs came from, or "built-in estimates". */
   readonly description: string;
+  /** The import tree of a profiled entry, when the costs came from one: what savings are computed from. */
+  readonly startup?: StartupProfile;
+}
+
+/** A profile of one program's startup: enough to tell what deferring an import would save. */
+export interface StartupProfile {
+  /** Median timings per module. */
+  modules: ReadonlyMap<string, ModuleTiming>;
+  /** The import trees of the profiled run(s); each module sits under the import that first loaded it. */
+  tree: readonly ImportTimeNode[];
+  /** The module run as `__main__` (`python -m app`, `python app/cli.py`): its imports are the top-level ones. */
+  main?: string;
+  /** The interpreter that was profiled, when known. */
+  python?: PythonIdentity;
+}
+
+/** Which interpreter a measurement belongs to: another executable or version measures something else. */
+export interface PythonIdentity {
+  executable: string;
+  version: string;
 }
 
 /** One node of a `-X importtime` tree. */
