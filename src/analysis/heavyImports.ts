@@ -9,6 +9,8 @@ export interface FileModule {
   module: string;
   /** The file is a package's `__init__.py`. */
   isPackage: boolean;
+  /** Absolute path, when the source is a file (the language server may lint unsaved text). */
+  path?: string;
 }
 
 /** The uses of an imported name, grouped by when they run. */

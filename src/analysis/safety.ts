@@ -1,4 +1,6 @@
+import { attributeChainAt } from "./attributes.js";
 import type { HeavyImport, FileModule } from "./heavyImports.js";
+import type { ProjectIndex } from "./projectIndex.js";
 import type { SemanticModel } from "./model.js";
 import type { Binding } from "./scope.js";
 
@@ -22,7 +24,7 @@ export interface DeferralBlocker {
  * The conditions under which moving this import out of the module body could change what the
  * program does. Strategy-specific limits (a module-level lambda for `function`) are the transforms'.
  */
-export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule): DeferralBlocker[] {
+export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule, project?: ProjectIndex): DeferralBlocker[] {
   const blockers: DeferralBlocker[] = [];
   const name = heavy.imported.boundName;
   for (const binding of heavy.otherBindings) {
@@ -31,6 +33,10 @@ export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file:
   }
   if (model.dunderAll.names.has(name)) {
     blockers.push({ reason: `\`${name}\` is listed in \`__all__\` (a re-export)`, unsafe: false, onlyWhenUnbound: true });
+  }
+  const external = file.path && project?.externalReference(file.module, name, file.path);
+  if (external) {
+    blockers.push({ reason: `another module reaches \`${name}\` here: ${external.file}:${external.line} (\`${external.how}\`)`, unsafe: false, onlyWhenUnbound: true });
   }
   if (file.isPackage) {
     blockers.push({ reason: "imports in a package `__init__.py` are re-exports (see LZ006)", unsafe: false, onlyWhenUnbound: true });
@@ -63,22 +69,11 @@ function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel)
     if (!loaded.startsWith(`${standsFor}.`)) continue;
     const rest = loaded.slice(standsFor.length + 1);
     for (const ref of model.moduleReferences(other.boundName)) {
-      const chain = attributeChain(model, ref.startIndex, ref.endIndex);
+      const chain = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
       if (chain === rest || chain.startsWith(`${rest}.`)) return { name: other.boundName, chain: `${other.boundName}.${chain}`, at: ref.startIndex };
     }
   }
   return undefined;
-}
-
-/** The attributes read after a name: `b.c` for the `a` in `a.b.c()`. */
-function attributeChain(model: SemanticModel, start: number, end: number): string {
-  let node = model.tree.rootNode.descendantForIndex(start, end);
-  const names: string[] = [];
-  while (node.parent?.type === "attribute" && node.parent.childForFieldName("object")?.startIndex === node.startIndex) {
-    names.push(node.parent.childForFieldName("attribute")!.text);
-    node = node.parent;
-  }
-  return names.join(".");
 }
 
 /** `import a` next to `import a.b`: both bind the same package object, so neither rebinds the other. */

@@ -2,6 +2,7 @@ import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports
 import type { FileModule, HeavyImport } from "../analysis/heavyImports.js";
 import { buildSemanticModel } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
+import type { ProjectIndex } from "../analysis/projectIndex.js";
 import { deferralBlockers } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
@@ -18,6 +19,8 @@ export interface LintOptions extends FixOptions {
   thresholdMs: number;
   keepEager: readonly string[];
   rules: readonly Rule[];
+  /** The project's other modules, for re-export checks (DESIGN.md §5). */
+  project?: ProjectIndex;
 }
 
 /** Everything learned about one file; `fix` reuses it instead of parsing again. */
@@ -62,7 +65,7 @@ export function lintSource(filename: string, source: string, file: FileModule, o
       heavyStarImports,
       blockers(heavy) {
         let blockers = blockerCache.get(heavy);
-        if (!blockers) blockerCache.set(heavy, (blockers = deferralBlockers(heavy, model, file)));
+        if (!blockers) blockerCache.set(heavy, (blockers = deferralBlockers(heavy, model, file, options.project)));
         return blockers;
       },
       lineOf: (offset) => lines.lineOf(offset) + 1,

@@ -1,0 +1,12 @@
+import type { SyntaxNode } from "../parse/parser.js";
+
+/** The attributes read after the name at `[start, end)`: `b.c` for the `a` in `a.b.c()`. */
+export function attributeChainAt(root: SyntaxNode, start: number, end: number): string {
+  let node = root.descendantForIndex(start, end);
+  const names: string[] = [];
+  while (node.parent?.type === "attribute" && node.parent.childForFieldName("object")?.startIndex === node.startIndex) {
+    names.push(node.parent.childForFieldName("attribute")!.text);
+    node = node.parent;
+  }
+  return names.join(".");
+}
