@@ -21,13 +21,13 @@ interface JsonDiagnostic {
   import_time_use: { row: number; column: number } | null;
 }
 
-/** Each fixture's case name (its path below the folder, without `.py`), sorted. */
-function fixtureCases(folder: string, prefix = ""): string[] {
+/** The case names (paths below the folder, without the extension) of the files ending in `extension`, sorted. */
+function fixtureCases(extension: string, folder = FIXTURES, prefix = ""): string[] {
   return fs
     .readdirSync(folder, { withFileTypes: true })
     .flatMap((entry) => {
-      if (entry.isDirectory()) return fixtureCases(path.join(folder, entry.name), `${prefix}${entry.name}/`);
-      return entry.name.endsWith(".py") ? [`${prefix}${entry.name.slice(0, -".py".length)}`] : [];
+      if (entry.isDirectory()) return fixtureCases(extension, path.join(folder, entry.name), `${prefix}${entry.name}/`);
+      return entry.name.endsWith(extension) ? [`${prefix}${entry.name.slice(0, -extension.length)}`] : [];
     })
     .sort();
 }
@@ -56,7 +56,7 @@ function describe(diagnostic: JsonDiagnostic): string {
 
 /** The site words of an LZ002 message: "... is used in a class body on line 7" → "class body". */
 function useSiteIn(message: string): string {
-  return / is used in an? (.+) on line \d+$/.exec(message)?.[1] ?? `<no site in: ${message}>`;
+  return / is used in (?:an?|the) (.+) on line \d+$/.exec(message)?.[1] ?? `<no site in: ${message}>`;
 }
 
 function expectedLines(name: string): string[] {
@@ -64,7 +64,7 @@ function expectedLines(name: string): string[] {
   return text.split("\n").filter((line) => line.trim() !== "");
 }
 
-const cases = fixtureCases(FIXTURES);
+const cases = fixtureCases(".py");
 // One run over the whole folder keeps the suite fast; its diagnostics are split by file below.
 const run = lint(["."]);
 const byCase = new Map<string, string[]>();
@@ -72,6 +72,10 @@ for (const diagnostic of run.diagnostics) {
   const name = diagnostic.filename.split(path.sep).join("/").replace(/\.py$/, "");
   byCase.set(name, [...(byCase.get(name) ?? []), describe(diagnostic)]);
 }
+
+test("every fixture has its .expected file and every .expected file its fixture", () => {
+  assert.deepEqual(fixtureCases(".expected"), cases);
+});
 
 test("linting the fixtures folder reports findings, exits 1 and prints nothing on stderr", () => {
   assert.equal(run.stderr, "");

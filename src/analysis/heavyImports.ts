@@ -52,7 +52,7 @@ export function importedModule(imported: Pick<ImportedName, "module" | "level">,
 
 /**
  * The unconditional module-level imports of heavy modules, with their uses sorted by execution
- * context. Imports under `if`, `try`, loops or `TYPE_CHECKING` are conditional and left out.
+ * context. Imports under `if`, `try`, `with`, loops or `TYPE_CHECKING` are conditional and left out.
  */
 export function findHeavyImports(model: SemanticModel, options: HeavyImportOptions): HeavyImport[] {
   const heavy: HeavyImport[] = [];

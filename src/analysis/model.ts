@@ -56,7 +56,10 @@ interface WalkState {
   guard?: Guard;
 }
 
-const DYNAMIC_GLOBAL_CALLS = new Set(["globals", "vars", "locals", "eval", "exec"]);
+/** Builtins that can read the module's globals by name wherever they are called. */
+const GLOBALS_READERS = new Set(["globals", "eval", "exec"]);
+/** Builtins that read the namespace they are called in without arguments: the module's only at module level. */
+const NAMESPACE_READERS = new Set(["vars", "locals"]);
 
 /**
  * The semantic model of one Python module: its scopes, every binding and reference, and for each
@@ -263,8 +266,7 @@ export class SemanticModel {
         this.visitAnnotation(node, state, "variable");
         return;
       case "type_alias_statement":
-        // `type X = ...` is evaluated lazily, when the alias's value is first asked for.
-        this.visitAll(node.namedChildren, { ...state, context: deferred(state.context) });
+        this.visitTypeAlias(node, state);
         return;
       default:
         this.visitAll(node.namedChildren, state);
@@ -357,6 +359,17 @@ export class SemanticModel {
     // A class body runs when the class statement runs, in a scope of its own.
     const scope = new Scope("class", node, state.scope);
     this.visit(node.childForFieldName("body")!, { scope, context: state.context });
+  }
+
+  /** `type X[T] = ...` binds `X` at once; its value and type parameters are evaluated lazily, when first asked for. */
+  private visitTypeAlias(node: SyntaxNode, state: WalkState): void {
+    const lazy: WalkState = { ...state, context: deferred(state.context) };
+    const left = node.childForFieldName("left")!.namedChildren[0];
+    const generic = left?.type === "generic_type" ? left : undefined;
+    const name = generic ? generic.namedChildren[0] : left;
+    if (name?.type === "identifier") this.bindName(name, "definition", state);
+    if (generic) this.visitAll(generic.namedChildren.slice(1), lazy);
+    this.visit(node.childForFieldName("right")!, lazy);
   }
 
   /** PEP 695 `[T: Bound]` of a `def` or `class`: bounds and defaults are evaluated lazily, when first asked for. */
@@ -612,7 +625,12 @@ export class SemanticModel {
 
   private noteDynamicCall(node: SyntaxNode, state: WalkState): void {
     const fn = node.childForFieldName("function");
-    if (fn?.type === "identifier" && DYNAMIC_GLOBAL_CALLS.has(fn.text)) {
+    if (fn?.type !== "identifier") return;
+    const readsModuleNamespace =
+      NAMESPACE_READERS.has(fn.text) &&
+      (state.scope.kind === "module" || state.scope.kind === "comprehension") &&
+      node.childForFieldName("arguments")?.namedChildCount === 0;
+    if (GLOBALS_READERS.has(fn.text) || readsModuleNamespace) {
       this.pendingDynamicCalls.push({ node, what: fn.text, scope: state.scope });
     }
   }

@@ -64,7 +64,8 @@ export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file:
 function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel): { name: string; chain: string; at: number } | undefined {
   const loaded = heavy.imported.kind === "import" ? heavy.imported.module : heavy.module;
   for (const other of model.imports) {
-    if (other === heavy.imported || other.scope !== model.moduleScope || other.kind !== "import") continue;
+    // Another import of the same name (`import scipy` beside `import scipy.linalg`) moves along with it.
+    if (other === heavy.imported || other.boundName === heavy.imported.boundName || other.scope !== model.moduleScope || other.kind !== "import") continue;
     const standsFor = other.asName ? other.module : other.module.split(".")[0];
     if (!loaded.startsWith(`${standsFor}.`)) continue;
     const rest = loaded.slice(standsFor.length + 1);

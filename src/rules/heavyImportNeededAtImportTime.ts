@@ -60,7 +60,7 @@ export const heavyImportNeededAtImportTime: Rule = {
       const line = context.lineOf(first.startIndex);
       context.report({
         ...importSpan(heavy),
-        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in a ${site} on line ${line}`,
+        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in ${withArticle(site)} on line ${line}`,
         module: heavy.module,
         cost: heavy.cost,
         heavy,
@@ -69,3 +69,8 @@ export const heavyImportNeededAtImportTime: Rule = {
     }
   },
 };
+
+function withArticle(site: string): string {
+  if (site === "module body") return "the module body";
+  return /^[aeiou]/.test(site) ? `an ${site}` : `a ${site}`;
+}
