@@ -57,7 +57,8 @@ export function importedModule(imported: Pick<ImportedName, "module" | "level">,
 export function findHeavyImports(model: SemanticModel, options: HeavyImportOptions): HeavyImport[] {
   const heavy: HeavyImport[] = [];
   for (const imported of model.imports) {
-    if (imported.scope !== model.moduleScope || imported.guard) continue;
+    // Already lazy (PEP 810): LZ004 watches those instead.
+    if (imported.scope !== model.moduleScope || imported.guard || imported.lazy) continue;
     const base = importedModule(imported, options.file);
     if (base === undefined || base === "__future__") continue;
     const resolved = costOfImport(base, imported.importedName, options.costs, options.thresholdMs);

@@ -1,4 +1,5 @@
 import { parsePython } from "../parse/parser.js";
+import { isLazyStatement } from "../parse/pep810.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import { Scope } from "./scope.js";
 import type { Binding, BindingKind, ExecutionContext, Guard, Reference } from "./scope.js";
@@ -21,6 +22,8 @@ export interface ImportedName {
   binding: Binding;
   scope: Scope;
   guard?: Guard;
+  /** Written `lazy import …` / `lazy from …` (PEP 810). */
+  lazy: boolean;
 }
 
 export interface StarImport {
@@ -297,6 +300,7 @@ export class SemanticModel {
         binding,
         scope: state.scope,
         guard: state.guard,
+        lazy: isLazyStatement(this.tree, node.startIndex),
       });
     }
   }
@@ -325,6 +329,7 @@ export class SemanticModel {
         binding,
         scope: state.scope,
         guard: state.guard,
+        lazy: isLazyStatement(this.tree, node.startIndex),
       });
     }
   }

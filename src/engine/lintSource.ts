@@ -2,6 +2,7 @@ import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports
 import type { FileModule, HeavyImport } from "../analysis/heavyImports.js";
 import { buildSemanticModel } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
+import { findLazyConstructs } from "../analysis/lazyConstructs.js";
 import type { ProjectIndex } from "../analysis/projectIndex.js";
 import { deferralBlockers } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
@@ -54,7 +55,9 @@ export function lintSource(filename: string, source: string, file: FileModule, o
   analysis.model = model;
   const heavyImports = findHeavyImports(model, { ...options, file });
   const heavyStarImports = findHeavyStarImports(model, { ...options, file });
-  if (heavyImports.length === 0 && heavyStarImports.length === 0) return analysis;
+  // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
+  const lazyConstructs = /lazy/i.test(source) ? findLazyConstructs(model, file) : [];
+  if (heavyImports.length === 0 && heavyStarImports.length === 0 && lazyConstructs.length === 0) return analysis;
 
   const blockerCache = new Map<HeavyImport, ReturnType<typeof deferralBlockers>>();
   for (const rule of options.rules) {
@@ -68,6 +71,8 @@ export function lintSource(filename: string, source: string, file: FileModule, o
         if (!blockers) blockerCache.set(heavy, (blockers = deferralBlockers(heavy, model, file, options.project)));
         return blockers;
       },
+      lazyConstructs: () => lazyConstructs,
+      costOf: (module) => options.costs.lookup(module),
       lineOf: (offset) => lines.lineOf(offset) + 1,
       report(finding) {
         if (isSuppressed(lines, finding, rule.meta.code, finding.heavy?.imported.statement)) return;

@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import type Parser from "tree-sitter";
 
+import { maskLazyKeywords, rememberLazyStatements } from "./pep810.js";
+
 export type { Tree, SyntaxNode, Point, Edit } from "tree-sitter";
 
 const require = createRequire(import.meta.url);
@@ -20,6 +22,33 @@ export function pythonParser(): Parser {
 // node-tree-sitter reads its input in chunks of this size; a larger buffer means fewer round trips.
 const BUFFER_SIZE = 1 << 20;
 
+/** Parses Python source, PEP 810 `lazy import` included (see pep810.ts). */
 export function parsePython(source: string, oldTree?: Parser.Tree): Parser.Tree {
-  return pythonParser().parse(source, oldTree, { bufferSize: Math.max(BUFFER_SIZE, source.length + 1) });
+  const { text, statementStarts } = maskLazyKeywords(source);
+  let tree = pythonParser().parse(text, oldTree, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) });
+  const real = statementStarts.filter((offset) => startsImportStatement(tree, offset));
+  if (real.length < statementStarts.length) {
+    // A "lazy import" line inside a string: parse again with only the real keywords blanked.
+    const keep = new Set(real);
+    const restored = restoreKeywords(source, text, statementStarts.filter((offset) => !keep.has(offset)));
+    tree = pythonParser().parse(restored, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) });
+  }
+  rememberLazyStatements(tree, real);
+  return tree;
+}
+
+function startsImportStatement(tree: Parser.Tree, offset: number): boolean {
+  const node = tree.rootNode.descendantForIndex(offset);
+  const statement = node.parent;
+  return statement !== null && statement.startIndex === offset && (statement.type === "import_statement" || statement.type === "import_from_statement");
+}
+
+/** Puts the original text back at the given statement starts (the four characters before the gap). */
+function restoreKeywords(source: string, masked: string, statementStarts: number[]): string {
+  let text = masked;
+  for (const offset of statementStarts) {
+    const keyword = source.lastIndexOf("lazy", offset);
+    text = text.slice(0, keyword) + "lazy" + text.slice(keyword + 4);
+  }
+  return text;
 }

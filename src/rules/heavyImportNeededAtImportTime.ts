@@ -1,5 +1,5 @@
 import { describeUseSite } from "../analysis/useSite.js";
-import { formatCost, importSpan } from "./rule.js";
+import { formatCost, importSpan, siteWithArticle } from "./rule.js";
 import type { Rule } from "./rule.js";
 
 const docs = `## What it does
@@ -60,7 +60,7 @@ export const heavyImportNeededAtImportTime: Rule = {
       const line = context.lineOf(first.startIndex);
       context.report({
         ...importSpan(heavy),
-        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in ${withArticle(site)} on line ${line}`,
+        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in ${siteWithArticle(site)} on line ${line}`,
         module: heavy.module,
         cost: heavy.cost,
         heavy,
@@ -70,7 +70,3 @@ export const heavyImportNeededAtImportTime: Rule = {
   },
 };
 
-function withArticle(site: string): string {
-  if (site === "module body") return "the module body";
-  return /^[aeiou]/.test(site) ? `an ${site}` : `a ${site}`;
-}

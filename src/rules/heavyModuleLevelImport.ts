@@ -57,6 +57,8 @@ export const heavyModuleLevelImport: Rule = {
     docs,
   },
   check(context) {
+    // In a package's __init__.py such an import is a re-export: LZ006.
+    if (context.file.isPackage) return;
     for (const heavy of context.heavyImports) {
       if (!isOnlyUsedLater(heavy)) continue;
       context.report({

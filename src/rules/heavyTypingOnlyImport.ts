@@ -46,6 +46,8 @@ export const heavyTypingOnlyImport: Rule = {
     docs,
   },
   check(context) {
+    // In a package's __init__.py such an import is a re-export: LZ006.
+    if (context.file.isPackage) return;
     for (const heavy of context.heavyImports) {
       const { importTime, deferred, typing } = heavy.uses;
       if (importTime.length > 0 || deferred.length > 0 || typing.length === 0) continue;

@@ -1,11 +1,20 @@
 import { heavyImportNeededAtImportTime } from "./heavyImportNeededAtImportTime.js";
 import { heavyModuleLevelImport } from "./heavyModuleLevelImport.js";
+import { heavyPackageReexport } from "./heavyPackageReexport.js";
 import { heavyStarImport } from "./heavyStarImport.js";
 import { heavyTypingOnlyImport } from "./heavyTypingOnlyImport.js";
+import { lazyImportResolvedEagerly } from "./lazyImportResolvedEagerly.js";
 import type { Rule } from "./rule.js";
 
 /** Every rule, in code order. */
-export const rules: readonly Rule[] = [heavyModuleLevelImport, heavyImportNeededAtImportTime, heavyTypingOnlyImport, heavyStarImport];
+export const rules: readonly Rule[] = [
+  heavyModuleLevelImport,
+  heavyImportNeededAtImportTime,
+  heavyTypingOnlyImport,
+  lazyImportResolvedEagerly,
+  heavyStarImport,
+  heavyPackageReexport,
+];
 
 export function ruleByCode(code: string): Rule | undefined {
   const wanted = code.toUpperCase();

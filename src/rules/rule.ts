@@ -1,5 +1,6 @@
 import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
 import type { SemanticModel } from "../analysis/model.js";
+import type { LazyConstruct } from "../analysis/lazyConstructs.js";
 import type { DeferralBlocker } from "../analysis/safety.js";
 import type { ModuleCost } from "../profile/types.js";
 
@@ -40,6 +41,9 @@ export interface RuleContext {
   readonly heavyImports: readonly HeavyImport[];
   readonly heavyStarImports: readonly HeavyStarImport[];
   blockers(heavy: HeavyImport): DeferralBlocker[];
+  /** Names the code means to be lazy (PEP 810 imports, `__lazy_modules__`, proxies). */
+  lazyConstructs(): readonly LazyConstruct[];
+  costOf(module: string): ModuleCost | undefined;
   /** 1-based line of an offset, for messages. */
   lineOf(offset: number): number;
   report(finding: Finding): void;
@@ -62,4 +66,10 @@ export function importSpan(heavy: HeavyImport): { start: number; end: number } {
   const single = statement.childrenForFieldName("name").length === 1;
   const node = single ? statement : alias;
   return { start: node.startIndex, end: node.endIndex };
+}
+
+/** "a class body", "an annotation", "the module body": a use site in a sentence. */
+export function siteWithArticle(site: string): string {
+  if (site === "module body") return "the module body";
+  return /^[aeiou]/.test(site) ? `an ${site}` : `a ${site}`;
 }

@@ -1,0 +1,30 @@
+import type { Tree } from "tree-sitter";
+
+// PEP 810's soft keyword, where it can start a statement: `lazy import x`, `lazy from x import y`.
+const LAZY_IMPORT = /^([ \t\f]*)lazy([ \t\f]+)(?=(?:import|from)\b)/gm;
+
+/** Where the `lazy` keyword stood, by the start offset of the import statement it makes lazy. */
+const lazyStatements = new WeakMap<Tree, Set<number>>();
+
+/**
+ * tree-sitter-python predates PEP 810. Blank out the soft keyword (same length, so every offset
+ * stays valid) and remember where it was; `lazy` anywhere else stays an ordinary identifier.
+ */
+export function maskLazyKeywords(source: string): { text: string; statementStarts: number[] } {
+  if (!source.includes("lazy")) return { text: source, statementStarts: [] };
+  const statementStarts: number[] = [];
+  const text = source.replace(LAZY_IMPORT, (match: string, indent: string, gap: string, offset: number) => {
+    statementStarts.push(offset + match.length);
+    return `${indent}    ${gap}`;
+  });
+  return { text, statementStarts };
+}
+
+export function rememberLazyStatements(tree: Tree, statementStarts: readonly number[]): void {
+  if (statementStarts.length > 0) lazyStatements.set(tree, new Set(statementStarts));
+}
+
+/** The import statement starting at `offset` was written `lazy import …` / `lazy from …`. */
+export function isLazyStatement(tree: Tree, offset: number): boolean {
+  return lazyStatements.get(tree)?.has(offset) ?? false;
+}
