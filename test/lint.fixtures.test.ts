@@ -56,7 +56,7 @@ function describe(diagnostic: JsonDiagnostic): string {
 
 /** The site words of an LZ002 message: "... is used in a class body on line 7" → "class body". */
 function useSiteIn(message: string): string {
-  return / is used in (?:an?|the) (.+) on line \d+$/.exec(message)?.[1] ?? `<no site in: ${message}>`;
+  return / is used in (?:an?|the) (.+) on line \d+/.exec(message)?.[1] ?? `<no site in: ${message}>`;
 }
 
 function expectedLines(name: string): string[] {
