@@ -43,7 +43,16 @@ export interface DynamicGlobalAccess {
 export interface ModelOptions {
   /** Annotations are evaluated lazily by the target Python (3.14+, PEP 649). */
   lazyAnnotations?: boolean;
+  /**
+   * Analyse only what concerns these names. A statement whose text mentions none of them (nor
+   * `import`, nor the words of dynamic global access, `__all__` or `TYPE_CHECKING`) can neither
+   * bind nor read them, so skipping it changes no answer about them; imports are always seen.
+   */
+  focusNames?: ReadonlySet<string>;
 }
+
+// Words a focused model must always look at: imports, dynamic access to globals, `__all__`, typing blocks.
+const ALWAYS_RELEVANT = ["import", "globals", "vars", "locals", "eval", "exec", "sys", "__all__", "TYPE_CHECKING"];
 
 export interface DunderAll {
   names: Set<string>;
@@ -79,6 +88,8 @@ export class SemanticModel {
   /** Module-level `__all__` assignments and mutations (not counted as rebinding of the listed names). */
   private readonly pendingDynamicCalls: { node: SyntaxNode; what: string; scope: Scope }[] = [];
   private readonly referencesByScope = new Map<Scope, Reference[]>();
+  /** Sorted offsets of the focus words, when the model is focused. */
+  private readonly focus: number[] | undefined;
 
   constructor(
     readonly tree: Tree,
@@ -86,6 +97,7 @@ export class SemanticModel {
     private readonly options: ModelOptions = {},
   ) {
     this.moduleScope = new Scope("module", tree.rootNode, undefined);
+    this.focus = options.focusNames && wordPositions(source, [...options.focusNames, ...ALWAYS_RELEVANT]);
     this.collectFutureImports(tree.rootNode);
     this.visitBlock(tree.rootNode, { scope: this.moduleScope, context: "import-time" });
     this.resolveReferences();
@@ -133,7 +145,9 @@ export class SemanticModel {
   // ---- walking -------------------------------------------------------------------------------
 
   private collectFutureImports(root: SyntaxNode): void {
-    for (const statement of root.namedChildren) {
+    // Only the first statements can be `from __future__` imports: stop early, a file may be huge.
+    for (let index = 0; index < root.namedChildCount; index++) {
+      const statement = root.namedChild(index)!;
       if (statement.type === "future_import_statement") {
         for (const name of statement.childrenForFieldName("name")) {
           this.futureFeatures.add((name.type === "aliased_import" ? name.childForFieldName("name")! : name).text);
@@ -145,7 +159,22 @@ export class SemanticModel {
   }
 
   private visitBlock(block: SyntaxNode, state: WalkState): void {
-    for (const child of block.namedChildren) this.visit(child, state);
+    if (!this.focus) {
+      for (const child of block.namedChildren) this.visit(child, state);
+      return;
+    }
+    // Visit only the statements that contain a focus word, reaching each through its position.
+    const positions = this.focus;
+    let index = firstAtOrAfter(positions, block.startIndex);
+    while (index < positions.length && positions[index] < block.endIndex) {
+      const child = block.firstNamedChildForIndex(positions[index]);
+      if (!child || child.startIndex > positions[index]) {
+        index++;
+        continue;
+      }
+      this.visit(child, state);
+      index = firstAtOrAfter(positions, child.endIndex);
+    }
   }
 
   private visitAll(nodes: readonly (SyntaxNode | null)[], state: WalkState): void {
@@ -169,6 +198,9 @@ export class SemanticModel {
         return;
       case "identifier":
         this.addReference(node, state);
+        return;
+      case "block":
+        this.visitBlock(node, state);
         return;
       case "keyword_identifier":
         this.addReference(node, state);
@@ -713,6 +745,26 @@ export function buildSemanticModel(source: string, tree: Tree = parsePython(sour
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
+
+/** Sorted start offsets of every whole-word occurrence of the given words. */
+function wordPositions(source: string, words: readonly string[]): number[] {
+  const escaped = [...new Set(words)].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp(`(?<![\\w])(?:${escaped.join("|")})(?![\\w])`, "g");
+  const positions: number[] = [];
+  for (const match of source.matchAll(pattern)) positions.push(match.index);
+  return positions;
+}
+
+function firstAtOrAfter(sorted: readonly number[], offset: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 function deferred(context: ExecutionContext): ExecutionContext {
   return context === "typing" ? "typing" : "deferred";

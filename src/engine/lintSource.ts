@@ -22,6 +22,8 @@ export interface LintOptions extends FixOptions {
   rules: readonly Rule[];
   /** The project's other modules, for re-export checks (DESIGN.md §5). */
   project?: ProjectIndex;
+  /** Build the whole semantic model instead of one focused on the candidate names (for tests of that focus). */
+  fullModel?: boolean;
 }
 
 /** Everything learned about one file; `fix` reuses it instead of parsing again. */
@@ -51,13 +53,24 @@ export function lintSource(filename: string, source: string, file: FileModule, o
     analysis.diagnostics.push(syntaxErrorDiagnostic(filename, tree, lines));
     return analysis;
   }
-  const model = buildSemanticModel(source, tree, { lazyAnnotations: annotationsAreLazyIn(options.targetVersion) });
+  const lazyAnnotations = annotationsAreLazyIn(options.targetVersion);
+  // First a model of the imports alone: most files import nothing heavy and stop here.
+  const importsOnly = buildSemanticModel(source, tree, { lazyAnnotations, focusNames: new Set() });
+  const candidates = findHeavyImports(importsOnly, { ...options, file });
+  const candidateStars = findHeavyStarImports(importsOnly, { ...options, file });
+  // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
+  const candidateLazy = /lazy/i.test(source) ? findLazyConstructs(importsOnly, file) : [];
+  if (candidates.length === 0 && candidateStars.length === 0 && candidateLazy.length === 0) {
+    analysis.model = importsOnly;
+    return analysis;
+  }
+  // Then a model of everything that concerns the names those imports bind.
+  const focusNames = new Set([...candidates.map((heavy) => heavy.imported.boundName), ...candidateLazy.map((lazy) => lazy.name)]);
+  const model = options.fullModel ? buildSemanticModel(source, tree, { lazyAnnotations }) : buildSemanticModel(source, tree, { lazyAnnotations, focusNames });
   analysis.model = model;
   const heavyImports = findHeavyImports(model, { ...options, file });
   const heavyStarImports = findHeavyStarImports(model, { ...options, file });
-  // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
-  const lazyConstructs = /lazy/i.test(source) ? findLazyConstructs(model, file) : [];
-  if (heavyImports.length === 0 && heavyStarImports.length === 0 && lazyConstructs.length === 0) return analysis;
+  const lazyConstructs = candidateLazy.length > 0 ? findLazyConstructs(model, file) : [];
 
   const blockerCache = new Map<HeavyImport, ReturnType<typeof deferralBlockers>>();
   for (const rule of options.rules) {
