@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -48,8 +48,13 @@ function assertProfileError(action: () => unknown, file: string, reason: RegExp)
   });
 }
 
+const tempProjects: string[] = [];
+after(() => tempProjects.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+
 function tempProject(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "pylazy-profile-"));
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "pylazy-profile-"));
+  tempProjects.push(folder);
+  return folder;
 }
 
 function writeFile(file: string, text: string): string {

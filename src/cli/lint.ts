@@ -1,24 +1,65 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
+import type { Diagnostic } from "../engine/diagnostic.js";
 import { runLint } from "../engine/run.js";
+import type { RunResult } from "../engine/run.js";
+import { fsErrorReason } from "../project/config.js";
+import { formatGithub } from "../report/github.js";
 import { formatJson } from "../report/json.js";
+import { formatSarif } from "../report/sarif.js";
 import { formatText } from "../report/text.js";
+import { rules } from "../rules/index.js";
 import type { CommonOptions } from "./options.js";
 import { addCommonOptions, overridesFrom } from "./options.js";
 import { reportProblems, shouldColor } from "./output.js";
+
+interface LintOptions extends CommonOptions {
+  outputFile?: string;
+}
 
 export function lintCommand(setExitCode: (code: number) => void): Command {
   const command = new Command("lint")
     .alias("check")
     .description("report heavy module-level imports that could be deferred")
-    .argument("[paths...]", "files or folders to lint", []);
-  addCommonOptions(command).action(async (paths: string[], options: CommonOptions) => {
+    .argument("[paths...]", "files or folders to lint", [])
+    .option("--output-file <file>", "write the report to this file instead of stdout");
+  addCommonOptions(command).action(async (paths: string[], options: LintOptions) => {
     const cwd = process.cwd();
     const result = await runLint({ paths, cwd, configFile: options.config, overrides: overridesFrom(options, cwd) });
     const diagnostics = result.files.flatMap((file) => file.analysis.diagnostics);
     const format = result.project.settings.format ?? "text";
-    process.stdout.write(format === "json" ? formatJson(diagnostics) : formatText(diagnostics, { color: shouldColor(process.stdout) }));
+    const report = formatReport(format, diagnostics, result, { cwd, color: options.outputFile === undefined && shouldColor(process.stdout), version: command.parent?.version() ?? "unknown" });
+    let written = true;
+    if (options.outputFile === undefined) process.stdout.write(report);
+    else written = writeReport(path.resolve(cwd, options.outputFile), report);
     reportProblems(result.problems);
-    setExitCode(result.problems.length > 0 ? 2 : diagnostics.length > 0 ? 1 : 0);
+    setExitCode(result.problems.length > 0 || !written ? 2 : diagnostics.length > 0 ? 1 : 0);
   });
   return command;
+}
+
+function formatReport(format: string, diagnostics: Diagnostic[], result: RunResult, options: { cwd: string; color: boolean; version: string }): string {
+  switch (format) {
+    case "json":
+      return formatJson(diagnostics);
+    case "sarif":
+      return formatSarif(diagnostics, { rules, version: options.version, baseDirectory: options.cwd, problems: result.problems });
+    case "github":
+      return formatGithub(diagnostics);
+    default:
+      return formatText(diagnostics, { color: options.color });
+  }
+}
+
+/** `--output-file`: the folder is made if needed; a file that cannot be written is an error (exit 2). */
+function writeReport(file: string, report: string): boolean {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, report);
+    return true;
+  } catch (error) {
+    process.stderr.write(`pylazy: error: cannot write ${file}: ${fsErrorReason(error)}\n`);
+    return false;
+  }
 }

@@ -6,6 +6,8 @@ import { UsageError } from "../engine/run.js";
 import { CliUsageError } from "./options.js";
 import { fixCommand } from "./fix.js";
 import { lintCommand } from "./lint.js";
+import { lspCommand } from "./lsp.js";
+import { profileCommand } from "./profile.js";
 import { ruleCommand } from "./rule.js";
 import { rulesCommand } from "./rules.js";
 
@@ -25,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(version(), "-V, --version")
     .exitOverride()
     .showHelpAfterError("(run `pylazy --help` for usage)");
-  for (const command of [lintCommand(setExitCode), fixCommand(setExitCode), ruleCommand(setExitCode), rulesCommand(setExitCode)]) {
+  for (const command of [lintCommand(setExitCode), fixCommand(setExitCode), profileCommand(setExitCode), ruleCommand(setExitCode), rulesCommand(setExitCode), lspCommand(setExitCode)]) {
     // Subcommands added this way do not inherit these settings: errors must reach our exit codes.
     program.addCommand(command.exitOverride().showHelpAfterError(`(run \`pylazy ${command.name()} --help\` for usage)`));
   }

@@ -1,7 +1,10 @@
 import path from "node:path";
 import { Option } from "commander";
 import type { Command } from "commander";
-import type { Settings } from "../project/types.js";
+import type { RunOverrides } from "../engine/run.js";
+
+/** `sarif` for code scanning, `github` for workflow annotations. */
+const OUTPUT_FORMATS = ["text", "json", "sarif", "github"];
 
 /** Options every checking command shares (DESIGN.md §1). */
 export function addCommonOptions(command: Command): Command {
@@ -13,12 +16,15 @@ export function addCommonOptions(command: Command): Command {
     .option("--exclude <glob>", "skip files matching this glob (repeatable)", collect, [])
     .option("--config <file>", "read settings from this pyproject.toml or pylazy.toml")
     .option("--target-version <version>", "oldest Python the code supports: py38 .. py315")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]))
-    .addOption(new Option("--output-format <format>", "alias of --format").choices(["text", "json"]).hideHelp())
-    .option("--no-respect-gitignore", "lint files that .gitignore excludes");
+    .addOption(new Option("--format <format>", "output format").choices(OUTPUT_FORMATS))
+    .addOption(new Option("--output-format <format>", "alias of --format").choices(OUTPUT_FORMATS).hideHelp())
+    .option("--no-respect-gitignore", "lint files that .gitignore excludes")
+    .option("--measure", "measure each imported module in a fresh interpreter (cached in .pylazy/measure/)")
+    .option("--python <python>", "the interpreter --measure runs (default: the active virtualenv's, else python3)");
 }
 
-function collect(value: string, previous: string[]): string[] {
+/** For a repeatable option: each use adds its value. */
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
@@ -33,13 +39,15 @@ export interface CommonOptions {
   format?: string;
   outputFormat?: string;
   respectGitignore: boolean;
+  measure?: boolean;
+  python?: string;
 }
 
 export class CliUsageError extends Error {}
 
 /** Command-line values that override the configuration file. */
-export function overridesFrom(options: CommonOptions, cwd: string): Partial<Settings> {
-  const overrides: Partial<Settings> = {};
+export function overridesFrom(options: CommonOptions, cwd: string): RunOverrides {
+  const overrides: RunOverrides = {};
   if (options.threshold !== undefined) {
     const threshold = Number(options.threshold);
     if (!Number.isFinite(threshold) || threshold < 0) throw new CliUsageError(`--threshold expects a number of milliseconds, got \`${options.threshold}\``);
@@ -53,6 +61,8 @@ export function overridesFrom(options: CommonOptions, cwd: string): Partial<Sett
   if (!options.respectGitignore) overrides.respectGitignore = false;
   const format = options.format ?? options.outputFormat;
   if (format !== undefined) overrides.format = format;
+  if (options.measure) overrides.measure = true;
+  if (options.python !== undefined) overrides.python = options.python;
   return overrides;
 }
 

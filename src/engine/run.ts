@@ -2,9 +2,11 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
+import { ProjectIndex } from "../analysis/projectIndex.js";
 import { decodePythonSource, SourceDecodeError } from "../parse/source.js";
 import type { PythonSource } from "../parse/source.js";
 import { loadCostTable } from "../profile/costs.js";
+import type { StartupSavings } from "../profile/startupSavings.js";
 import type { CostTable } from "../profile/types.js";
 import { loadProject } from "../project/config.js";
 import { discoverPythonFiles } from "../project/files.js";
@@ -20,7 +22,15 @@ export interface RunOptions {
   paths: string[];
   cwd: string;
   configFile?: string;
-  overrides: Partial<Settings>;
+  overrides: RunOverrides;
+  /** Where warnings go (modules `--measure` could not import, a profile of another interpreter); default stderr. */
+  warn?: (message: string) => void;
+}
+
+/** The command line's settings, plus `--measure` and the interpreter it runs (`--python`). */
+export interface RunOverrides extends Partial<Settings> {
+  measure?: boolean;
+  python?: string;
 }
 
 /** A file as read from disk: what `fix` needs to write it back safely. */
@@ -39,6 +49,8 @@ export interface RunResult {
   files: ReadFile[];
   /** Paths that could not be found, read or decoded, each with the reason. */
   problems: PathProblem[];
+  /** With a profile of the program's startup: what deferring the findings' imports saves. */
+  savings?: StartupSavings;
 }
 
 export class UsageError extends Error {}
@@ -47,7 +59,11 @@ export class UsageError extends Error {}
 export async function runLint(options: RunOptions): Promise<RunResult> {
   const paths = options.paths.length > 0 ? options.paths : ["."];
   const project = loadProject({ paths, cwd: options.cwd, configFile: options.configFile, overrides: options.overrides });
-  const costs = loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`pylazy: warning: ${message}\n`));
+  // Loaded only for --measure, which runs Python.
+  const costs = options.overrides.measure
+    ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: options.cwd, python: options.overrides.python, warn })
+    : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
   const strategy = strategyFrom(project.settings.strategy);
   const lintOptions: LintOptions = {
     costs,
@@ -58,6 +74,9 @@ export async function runLint(options: RunOptions): Promise<RunResult> {
     targetVersion: project.settings.targetVersion,
   };
   const discovered = await discoverPythonFiles(project, paths, options.cwd);
+  // References from anywhere in the project count, even when only some paths are linted (§5).
+  const everyFile = paths.length === 1 && path.resolve(options.cwd, paths[0]) === project.root ? discovered : await discoverPythonFiles(project, [project.root], options.cwd);
+  lintOptions.project = new ProjectIndex(everyFile.files, project.root);
   const problems = [...discovered.problems];
   const files: ReadFile[] = [];
   for (const file of discovered.files) {
@@ -90,11 +109,15 @@ export async function runLint(options: RunOptions): Promise<RunResult> {
     }
     files.push({ path: file, bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, analysis });
   }
-  return { project, costs, strategy, files, problems };
+  // Loaded only with a profile of the entry; it parses the rest of the project.
+  const savings = costs.startup
+    ? await (await import("../profile/startupSavings.js")).annotateStartupSavings(files, project, options.cwd, costs.startup, costs.closures)
+    : undefined;
+  return { project, costs, strategy, files, problems, savings };
 }
 
 export function fileModuleOf(file: string): FileModule {
-  return moduleNameForFile(file);
+  return { ...moduleNameForFile(file), path: file };
 }
 
 export function strategyFrom(name: string | undefined): StrategyName {

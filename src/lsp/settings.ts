@@ -1,9 +1,11 @@
 import path from "node:path";
+import { ProjectIndex } from "../analysis/projectIndex.js";
 import { strategyFrom } from "../engine/run.js";
 import type { LintOptions } from "../engine/lintSource.js";
 import { loadCostTable } from "../profile/costs.js";
 import type { CostTable } from "../profile/types.js";
 import { findProjectRoot, loadProject } from "../project/config.js";
+import { discoverPythonFiles } from "../project/files.js";
 import type { Project, Settings } from "../project/types.js";
 import { selectRules } from "../rules/index.js";
 
@@ -64,10 +66,11 @@ export interface ProjectSettings {
 
 /**
  * Project settings by project root, resolved on first use and kept until the configuration,
- * a config file or a profile changes. A project whose configuration is broken keeps its error.
+ * a config file, a profile or a Python file of the project changes (other modules' imports
+ * decide what is safe to defer). A project whose configuration is broken keeps its error.
  */
 export class ProjectSettingsCache {
-  private readonly byRoot = new Map<string, ProjectSettings | Error>();
+  private readonly byRoot = new Map<string, { settings: Promise<ProjectSettings | Error>; settled?: ProjectSettings | Error }>();
 
   constructor(
     private client: ClientSettings,
@@ -76,14 +79,15 @@ export class ProjectSettingsCache {
   ) {}
 
   /** Settings for a file (or, for an unsaved buffer, the workspace). */
-  forFile(file: string | undefined): ProjectSettings | Error {
+  forFile(file: string | undefined): Promise<ProjectSettings | Error> {
     const { root } = file === undefined ? { root: this.workspaceRoot } : findProjectRoot([file], path.dirname(file));
-    let settings = this.byRoot.get(root);
-    if (settings === undefined) {
-      settings = this.resolve(root);
-      this.byRoot.set(root, settings);
+    let entry = this.byRoot.get(root);
+    if (entry === undefined) {
+      const resolving = { settings: this.resolve(root) };
+      void resolving.settings.then((settled) => Object.assign(resolving, { settled }));
+      this.byRoot.set(root, (entry = resolving));
     }
-    return settings;
+    return entry.settings;
   }
 
   /**
@@ -92,10 +96,10 @@ export class ProjectSettingsCache {
    */
   watchedFiles(): string[] {
     const files = new Set<string>();
-    for (const [root, settings] of this.byRoot) {
+    for (const [root, { settled: settings }] of this.byRoot) {
       files.add(path.join(root, "pyproject.toml"));
       files.add(path.join(root, ".pylazy", "profile.json"));
-      if (settings instanceof Error) continue;
+      if (settings === undefined || settings instanceof Error) continue;
       if (settings.project.configFile !== undefined) files.add(settings.project.configFile);
       if (settings.project.settings.profile !== undefined) files.add(settings.project.settings.profile);
     }
@@ -114,7 +118,7 @@ export class ProjectSettingsCache {
     this.byRoot.clear();
   }
 
-  private resolve(root: string): ProjectSettings | Error {
+  private async resolve(root: string): Promise<ProjectSettings | Error> {
     try {
       const configFile = this.client.configFile === undefined ? undefined : path.resolve(this.workspaceRoot, this.client.configFile);
       const project = loadProject({ paths: [root], cwd: root, configFile, overrides: this.overrides() });
@@ -127,6 +131,9 @@ export class ProjectSettingsCache {
         strategy: strategyFrom(project.settings.strategy),
         targetVersion: project.settings.targetVersion,
       };
+      // As in `pylazy lint`: references from anywhere in the project count (DESIGN.md §5).
+      const everyFile = await discoverPythonFiles(project, [project.root], project.root);
+      lintOptions.project = new ProjectIndex(everyFile.files, project.root);
       return { project, costs, lintOptions, unsafeFixes: this.client.unsafeFixes === true };
     } catch (error) {
       // ConfigError, ProfileError, UsageError: shown to the user, and the project is not linted until fixed.

@@ -55,6 +55,7 @@ function costTableFromFile(file: string, text: string): CostTable {
       modules: profile.modules,
       tree: profile.tree,
       main: profile.entry?.main,
+      imports: profile.imports,
       python: profile.python,
     };
     return costTableFromSummary(profile.modules, `profile ${file}`, startup);

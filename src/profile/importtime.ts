@@ -75,8 +75,27 @@ function collectByModule(nodes: ImportTimeNode[], measured: Map<string, ImportTi
   }
 }
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * One run's tree with every module's median timing over all runs: the shape of a real run, the
+ * numbers of all of them. Runs of one program import in nearly the same order.
+ */
+export function medianTree(runs: readonly ImportTimeNode[][]): ImportTimeNode[] {
+  const summary = summarizeImportTime(runs.flat());
+  const withMedians = (node: ImportTimeNode): ImportTimeNode => {
+    const timing = summary.get(node.module)!;
+    return { module: node.module, selfUs: timing.selfUs, cumulativeUs: timing.cumulativeUs, children: node.children.map(withMedians) };
+  };
+  return (runs[0] ?? []).map(withMedians);
+}
+
+/** The top-level imports after `site`: what the program imported, not the interpreter's own start. */
+export function programImports(roots: readonly ImportTimeNode[]): ImportTimeNode[] {
+  const site = roots.map((root) => root.module).lastIndexOf("site");
+  return roots.slice(site + 1);
 }

@@ -8,6 +8,8 @@ export interface ProfileJson {
   /** What `pylazy profile` ran, so that savings know which imports the entry makes itself. */
   entry?: ProfiledEntry;
   modules: Map<string, ModuleTiming>;
+  /** Module → what its body imported at startup, already loaded modules included. */
+  imports?: Map<string, string[]>;
   /** The import trees of one run, kept for tools that show where a cost comes from. */
   tree?: ImportTimeNode[];
 }
@@ -38,6 +40,7 @@ export function parseProfileJson(text: string, file: string): ProfileJson {
     modules: readModules(field, field.object(top.modules, "modules")),
   };
   if (top.entry !== undefined) profile.entry = readEntry(field, field.object(top.entry, "entry"));
+  if (top.imports !== undefined) profile.imports = readImports(field, field.object(top.imports, "imports"));
   if (top.tree !== undefined) profile.tree = readTree(field, top.tree, "tree");
   return profile;
 }
@@ -72,6 +75,17 @@ function readEntry(field: FieldReader, entry: JsonObject): ProfiledEntry {
   const read: ProfiledEntry = { argv: entry.argv as string[] };
   if (entry.main !== undefined) read.main = field.string(entry, "main", "entry.main");
   return read;
+}
+
+function readImports(field: FieldReader, imports: JsonObject): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const [importer, targets] of Object.entries(imports)) {
+    if (!Array.isArray(targets) || !targets.every((target) => typeof target === "string")) {
+      throw field.error(`imports[${JSON.stringify(importer)}]`, "an array of module names", targets);
+    }
+    graph.set(importer, targets as string[]);
+  }
+  return graph;
 }
 
 function readTree(field: FieldReader, value: unknown, path: string): ImportTimeNode[] {
@@ -145,6 +159,7 @@ export function serializeProfileJson(profile: ProfileJson): string {
   // JSON.stringify leaves out a `main` that is undefined.
   if (profile.entry) document.entry = { argv: profile.entry.argv, main: profile.entry.main };
   document.modules = modules;
+  if (profile.imports) document.imports = Object.fromEntries(profile.imports);
   if (profile.tree) document.tree = profile.tree.map(treeNodeForDisk);
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -9,8 +9,9 @@ import type { ImportTimeNode, ModuleTiming } from "./types.js";
  * - the project's own modules import what their statements say (each statement an edge that a
  *   deferral removes), plus whatever the profile saw them load that no statement explains;
  * - every other module imports what the profile shows under it. `-X importtime` shows a module
- *   only under its first importer, so for shared third-party dependencies this is a lower bound,
- *   which `closures` (each module's own fresh-interpreter import, from `--measure`) complete;
+ *   only under its first importer, so a shared dependency shows under one importer only; the
+ *   import graph `pylazy profile` records (`imports`) and each module's own fresh-interpreter import
+ *   (`closures`, from `--measure`) add the others;
  * - `a.b` imports `a`;
  * - startup itself imports the top-level modules of the profile, or, when the entry ran as
  *   `__main__`, what the main module's statements import.
@@ -18,6 +19,8 @@ import type { ImportTimeNode, ModuleTiming } from "./types.js";
 export interface StartupGraphInput {
   modules: ReadonlyMap<string, ModuleTiming>;
   tree: readonly ImportTimeNode[];
+  /** What each module's body imported, already loaded modules included. */
+  imports?: ReadonlyMap<string, readonly string[]>;
   firstParty: ReadonlyMap<string, FirstPartyModule>;
   /** The project module that ran as `__main__`: its top-level imports are its statements'. */
   main?: string;
@@ -30,7 +33,10 @@ export interface Saving {
   savedUs: number;
   /** Modules that would no longer load at startup, most expensive (self time) first. */
   leaving: string[];
-  /** Modules the deferred imports load that other imports keep at startup, by cumulative time. */
+  /**
+   * Why the saving is less than the deferred modules' cumulative time: the modules of their import
+   * trees that other imports keep at startup, outermost first, most expensive first.
+   */
   staying: StayingModule[];
 }
 
@@ -61,11 +67,15 @@ export class StartupGraph {
   private readonly sitesByKey = new Map<string, ImportSite>();
   private readonly eager: Reach;
   private readonly closureCache = new Map<string, Set<string>>();
+  /** Each module's node in the profile's tree: where its cumulative time was measured. */
+  private readonly nodes = new Map<string, ImportTimeNode>();
 
   constructor(private readonly input: StartupGraphInput) {
     this.addProjectEdges();
     this.addStartupEdges();
-    for (const root of input.tree) this.addProfileEdges(root);
+    for (const root of input.tree) this.addTreeEdges(root);
+    this.indexNodes(input.tree);
+    for (const [importer, targets] of input.imports ?? []) for (const target of targets) this.addObservedEdge(importer, target);
     for (const [module, loaded] of input.closures ?? []) for (const other of loaded) this.addEdge(module, { to: other });
     for (const module of [...this.edges.keys(), ...input.modules.keys()]) this.addParentEdges(module);
     this.eager = this.reach(new Set());
@@ -91,24 +101,30 @@ export class StartupGraph {
     const after = this.reach(deferred);
     const leaving = [...this.eager.reached].filter((module) => !after.reached.has(module));
     leaving.sort((a, b) => this.selfUs(b) - this.selfUs(a) || compare(a, b));
-    const loadedByDeferred = new Set<string>();
+    const staying: StayingModule[] = [];
+    const collectStaying = (node: ImportTimeNode): void => {
+      // Everything under a module that stays stays with it.
+      if (after.reached.has(node.module)) staying.push({ module: node.module, cumulativeUs: node.cumulativeUs, keptBy: this.keptBy(node.module, after) });
+      else node.children.forEach(collectStaying);
+    };
     for (const key of deferred) {
-      for (const target of this.sitesByKey.get(key)?.targets ?? []) for (const module of this.closureOf(target)) loadedByDeferred.add(module);
+      // The module the statement is about: `m.x` for `from m import x` when `x` is a module, else `m`.
+      const targets = this.sitesByKey.get(key)?.targets ?? [];
+      const node = [...targets].reverse().map((target) => this.nodes.get(target)).find((found) => found !== undefined);
+      if (node) collectStaying(node);
     }
-    const staying = [...loadedByDeferred]
-      .filter((module) => after.reached.has(module) && this.input.modules.has(module))
-      .map((module) => ({ module, cumulativeUs: this.input.modules.get(module)!.cumulativeUs, keptBy: this.keptBy(module, after) }))
-      .sort((a, b) => b.cumulativeUs - a.cumulativeUs || compare(a.module, b.module));
+    staying.sort((a, b) => b.cumulativeUs - a.cumulativeUs || compare(a.module, b.module));
     return { savedUs: this.selfUsOf(leaving), leaving, staying };
   }
 
   /**
-   * The project's statements that pull `module` in: those importing something outside the
-   * project whose imports reach it, or importing it directly.
+   * The project's statements that pull `module` in at startup: those of modules loaded at startup
+   * that import it directly, or import something outside the project whose imports reach it.
    */
   sitesPulling(module: string): ImportSite[] {
     const pulling: ImportSite[] = [];
     for (const site of this.sitesByKey.values()) {
+      if (site.importer !== this.input.main && !this.eager.reached.has(site.importer)) continue;
       const reaches = site.targets.some(
         (target) => target === module || (!this.input.firstParty.has(target) && this.closureOf(target).has(module)),
       );
@@ -138,13 +154,24 @@ export class StartupGraph {
     }
   }
 
-  /** What the profile saw `node` load, unless a statement of the project already says so. */
-  private addProfileEdges(node: ImportTimeNode): void {
-    const sites = this.input.firstParty.get(node.module)?.sites;
-    for (const child of node.children) {
-      if (!sites?.some((site) => siteLoads(site, child.module))) this.addEdge(node.module, { to: child.module });
-      this.addProfileEdges(child);
+  private indexNodes(nodes: readonly ImportTimeNode[]): void {
+    for (const node of nodes) {
+      if (!this.nodes.has(node.module)) this.nodes.set(node.module, node);
+      this.indexNodes(node.children);
     }
+  }
+
+  private addTreeEdges(node: ImportTimeNode): void {
+    for (const child of node.children) {
+      this.addObservedEdge(node.module, child.module);
+      this.addTreeEdges(child);
+    }
+  }
+
+  /** What the profile saw `importer` load, unless a statement of the project already says so. */
+  private addObservedEdge(importer: string, module: string): void {
+    const sites = this.input.firstParty.get(importer)?.sites;
+    if (!sites?.some((site) => siteLoads(site, module))) this.addEdge(importer, { to: module });
   }
 
   private addParentEdges(module: string): void {
@@ -166,7 +193,8 @@ export class StartupGraph {
     const reached = new Set([from]);
     const via = new Map<string, { from: string; edge: Edge }>();
     const queue = [from];
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (let index = 0; index < queue.length; index++) {
+      const next = queue[index];
       for (const edge of this.edges.get(next) ?? []) {
         if ((edge.site && deferred.has(edge.site.key)) || reached.has(edge.to)) continue;
         reached.add(edge.to);
@@ -183,7 +211,6 @@ export class StartupGraph {
     let closure = this.closureCache.get(module);
     if (closure === undefined) {
       closure = this.reach(new Set(), module).reached;
-      closure.add(module);
       this.closureCache.set(module, closure);
     }
     return closure;

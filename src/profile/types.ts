@@ -25,6 +25,8 @@ export interface CostTable {
   readonly description: string;
   /** The import tree of a profiled entry, when the costs came from one: what savings are computed from. */
   readonly startup?: StartupProfile;
+  /** What importing each module `--measure` measured loads in a fresh interpreter, itself included. */
+  readonly closures?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** A profile of one program's startup: enough to tell what deferring an import would save. */
@@ -35,6 +37,8 @@ export interface StartupProfile {
   tree: readonly ImportTimeNode[];
   /** The module run as `__main__` (`python -m app`, `python app/cli.py`): its imports are the top-level ones. */
   main?: string;
+  /** What each module's body imported, already loaded modules included (the tree shows first loads only). */
+  imports?: ReadonlyMap<string, readonly string[]>;
   /** The interpreter that was profiled, when known. */
   python?: PythonIdentity;
 }

@@ -24,6 +24,7 @@ function toJson(d: Diagnostic): Record<string, unknown> {
     module: d.module ?? null,
     cost_ms: d.costMs ?? null,
     cost_source: d.costSource ?? null,
+    saving_ms: d.savingMs ?? null,
     import_time_use: d.importTimeUse ?? null,
   };
 }

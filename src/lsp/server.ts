@@ -1,0 +1,256 @@
+import { format } from "node:util";
+import { fileURLToPath } from "node:url";
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  MessageType,
+  ProposedFeatures,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+} from "vscode-languageserver/node";
+import type { ClientCapabilities, Connection, Diagnostic as LspDiagnostic, InitializeParams, InitializeResult } from "vscode-languageserver/node";
+import type { FileAnalysis } from "../engine/lintSource.js";
+import { lintSource } from "../engine/lintSource.js";
+import { codeActions, FIX_ALL_KIND } from "./codeActions.js";
+import { toLspDiagnostic } from "./diagnostics.js";
+import { OpenDocument } from "./documents.js";
+import { hoverAt } from "./hover.js";
+import { clientSettingsFrom, ProjectSettingsCache } from "./settings.js";
+import type { ClientSettings, ProjectSettings } from "./settings.js";
+import { PollingFileWatcher } from "./watch.js";
+
+/** Keystrokes closer together than this are linted once. */
+const CHANGE_DEBOUNCE_MS = 30;
+
+/**
+ * The files whose change changes what is reported, as the editor is asked to watch them: config
+ * files, profiles, and the project's Python files, whose imports decide what is safe to defer.
+ */
+const WATCHED_GLOBS = ["**/pyproject.toml", "**/pylazy.toml", "**/.pylazy/profile.json", "**/*.py"];
+
+export interface LanguageServerOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  version: string;
+}
+
+/** Serves pylazy's diagnostics, quick fixes and hovers over JSON-RPC until the client exits. */
+export function startLanguageServer(options: LanguageServerOptions): Connection {
+  const connection = createConnection(ProposedFeatures.all, options.input, options.output);
+  logThroughProtocol(connection);
+  // The process serves one editor: a promise nobody waits for must not end it.
+  process.on("unhandledRejection", (reason) => connection.console.error(`internal error: ${describe(reason)}`));
+  new PylazyLanguageServer(connection, options.version).listen();
+  return connection;
+}
+
+/** stdout carries the protocol: anything printed there would corrupt it, so the console goes to the client's log. */
+function logThroughProtocol(connection: Connection): void {
+  console.log = (...args: unknown[]) => connection.console.log(format(...args));
+  console.info = (...args: unknown[]) => connection.console.info(format(...args));
+  console.debug = (...args: unknown[]) => connection.console.log(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = (...args: unknown[]) => connection.console.error(format(...args));
+}
+
+class PylazyLanguageServer {
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly pendingLints = new Map<string, NodeJS.Timeout>();
+  private settings = new ProjectSettingsCache({}, process.cwd());
+  private initializationSettings: ClientSettings = {};
+  private capabilities: ClientCapabilities = {};
+  /** Set when the editor cannot watch files for us. */
+  private poller: PollingFileWatcher | undefined;
+  /** Settings problems already shown, so that each is shown once rather than on every keystroke. */
+  private readonly shownProblems = new Set<string>();
+  /** Settles once the editor's settings are known; nothing is linted before. */
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly version: string,
+  ) {}
+
+  listen(): void {
+    const connection = this.connection;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => {
+      this.ready = this.start();
+    });
+    connection.onDidOpenTextDocument(({ textDocument }) => {
+      const document = new OpenDocument(textDocument.uri, textDocument.version, textDocument.text);
+      this.documents.set(document.uri, document);
+      this.lintSoon(document, 0);
+    });
+    connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+      const document = this.documents.get(textDocument.uri);
+      if (!document) return;
+      document.applyChanges(contentChanges, textDocument.version);
+      this.lintSoon(document, CHANGE_DEBOUNCE_MS);
+    });
+    connection.onDidCloseTextDocument(({ textDocument }) => {
+      clearTimeout(this.pendingLints.get(textDocument.uri));
+      this.pendingLints.delete(textDocument.uri);
+      this.documents.delete(textDocument.uri);
+      connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(this.logFailure("clear diagnostics"));
+    });
+    // Without the editor's file watching, a save is when another module may have changed on disk.
+    connection.onDidSaveTextDocument(() => {
+      if (this.poller) this.reconfigure();
+    });
+    connection.onCodeAction(async ({ textDocument, range, context }) => {
+      const linted = await this.lintedDocument(textDocument.uri);
+      if (!linted) return [];
+      const { analysis, settings } = linted;
+      return codeActions(analysis, textDocument.uri, range, context.only, settings);
+    });
+    connection.onHover(async ({ textDocument, position }) => {
+      const linted = await this.lintedDocument(textDocument.uri);
+      if (!linted || position.line >= linted.analysis.lines.lineCount) return null;
+      const offset = linted.analysis.lines.lineStart(position.line) + position.character;
+      return hoverAt(linted.analysis, offset, linted.settings.costs.description);
+    });
+    connection.onDidChangeConfiguration(({ settings }) => {
+      this.ready = this.loadClientSettings(settings).then(() => this.reconfigure());
+    });
+    connection.onDidChangeWatchedFiles(() => this.reconfigure());
+    connection.onShutdown(() => {
+      this.poller?.dispose();
+      this.pendingLints.forEach((timer) => clearTimeout(timer));
+      this.pendingLints.clear();
+    });
+    connection.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.capabilities = params.capabilities;
+    const options = params.initializationOptions as { settings?: unknown } | undefined;
+    this.initializationSettings = clientSettingsFrom(options?.settings, (message) => this.connection.console.warn(message));
+    this.settings = new ProjectSettingsCache(this.initializationSettings, workspaceRootOf(params));
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+      },
+      serverInfo: { name: "pylazy", version: this.version },
+    };
+  }
+
+  /** After the handshake: ask to hear of settings and watched files, then read the editor's settings. */
+  private async start(): Promise<void> {
+    const workspace = this.capabilities.workspace;
+    if (workspace?.didChangeConfiguration?.dynamicRegistration) {
+      this.connection.client.register(DidChangeConfigurationNotification.type, { section: "pylazy" }).catch(this.logFailure("register for settings changes"));
+    }
+    if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      const watchers = WATCHED_GLOBS.map((globPattern) => ({ globPattern }));
+      this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(this.logFailure("register file watchers"));
+    } else {
+      this.poller = new PollingFileWatcher(() => this.reconfigure());
+    }
+    await this.loadClientSettings(undefined);
+  }
+
+  /**
+   * The editor's settings: `initializationOptions.settings`, overridden by the `pylazy` section
+   * of `workspace/configuration` when the editor has one, else by what it pushed (`pushed`).
+   */
+  private async loadClientSettings(pushed: unknown): Promise<void> {
+    let section = (pushed as { pylazy?: unknown } | undefined)?.pylazy;
+    if (this.capabilities.workspace?.configuration) {
+      try {
+        [section] = (await this.connection.workspace.getConfiguration([{ section: "pylazy" }])) as unknown[];
+      } catch (error) {
+        this.connection.console.error(`cannot read the editor's pylazy settings: ${describe(error)}`);
+      }
+    }
+    const fromEditor = clientSettingsFrom(section, (message) => this.connection.console.warn(message));
+    this.settings.setClientSettings({ ...this.initializationSettings, ...fromEditor });
+  }
+
+  /** A config file, a profile or the editor's settings changed: every open file is linted again. */
+  private reconfigure(): void {
+    this.settings.clear();
+    this.shownProblems.clear();
+    for (const document of this.documents.values()) {
+      document.invalidateAnalysis();
+      this.lintSoon(document, 0);
+    }
+  }
+
+  private lintSoon(document: OpenDocument, delayMs: number): void {
+    clearTimeout(this.pendingLints.get(document.uri));
+    const timer = setTimeout(() => {
+      this.pendingLints.delete(document.uri);
+      void this.ready.then(() => {
+        if (this.documents.get(document.uri) === document && document.currentAnalysis() === undefined) return this.lint(document);
+      });
+    }, delayMs);
+    this.pendingLints.set(document.uri, timer);
+  }
+
+  /** The document linted as it is now, with the settings used (linting it first if it changed). */
+  private async lintedDocument(uri: string): Promise<{ analysis: FileAnalysis; settings: ProjectSettings } | undefined> {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const settings = await this.settings.forFile(document.path);
+    if (settings instanceof Error) return undefined;
+    const analysis = document.currentAnalysis() ?? (await this.lint(document));
+    return analysis && { analysis, settings };
+  }
+
+  private async lint(document: OpenDocument): Promise<FileAnalysis | undefined> {
+    const settings = await this.settings.forFile(document.path);
+    this.poller?.watch(this.settings.watchedFiles());
+    if (settings instanceof Error) {
+      this.showProblem(settings.message);
+      this.publish(document, []);
+      return undefined;
+    }
+    try {
+      const analysis = lintSource(document.path ?? document.uri, document.text, document.fileModule, settings.lintOptions, document.tree);
+      document.recordAnalysis(analysis);
+      this.publish(
+        document,
+        analysis.diagnostics.map((diagnostic) => toLspDiagnostic(diagnostic, document.uri)),
+      );
+      return analysis;
+    } catch (error) {
+      // A pylazy bug must not take the editor's server down; the next parse starts afresh.
+      document.tree = undefined;
+      this.connection.console.error(`internal error while linting ${document.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.publish(document, []);
+      return undefined;
+    }
+  }
+
+  private publish(document: OpenDocument, diagnostics: LspDiagnostic[]): void {
+    this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics }).catch(this.logFailure("publish diagnostics"));
+  }
+
+  private showProblem(message: string): void {
+    this.connection.console.error(message);
+    if (this.shownProblems.has(message)) return;
+    this.shownProblems.add(message);
+    // A notification, not window/showMessageRequest: there is nothing to answer.
+    this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `pylazy: ${message}` }).catch(this.logFailure("show a message"));
+  }
+
+  private logFailure(what: string): (error: unknown) => void {
+    return (error) => this.connection.console.error(`cannot ${what}: ${describe(error)}`);
+  }
+}
+
+/** Where relative paths in the editor's settings start: the first workspace folder, else the root, else the cwd. */
+function workspaceRootOf(params: InitializeParams): string {
+  const uri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+  if (uri?.startsWith("file:")) return fileURLToPath(uri);
+  return params.rootPath ?? process.cwd();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
