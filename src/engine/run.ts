@@ -27,11 +27,8 @@ export interface RunOptions {
   warn?: (message: string) => void;
 }
 
-/** The command line's settings, plus `--measure` and the interpreter it runs (`--python`). */
-export interface RunOverrides extends Partial<Settings> {
-  measure?: boolean;
-  python?: string;
-}
+/** The command line's settings (`--measure` and `--python` among them). */
+export type RunOverrides = Partial<Settings>;
 
 /** A file as read from disk: what `fix` needs to write it back safely. */
 export interface ReadFile {
@@ -61,8 +58,8 @@ export async function runLint(options: RunOptions): Promise<RunResult> {
   const project = loadProject({ paths, cwd: options.cwd, configFile: options.configFile, overrides: options.overrides });
   const warn = options.warn ?? ((message: string) => process.stderr.write(`pylazy: warning: ${message}\n`));
   // Loaded only for --measure, which runs Python.
-  const costs = options.overrides.measure
-    ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: options.cwd, python: options.overrides.python, warn })
+  const costs = project.settings.measure
+    ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: options.cwd, python: project.settings.python, warn })
     : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
   const strategy = strategyFrom(project.settings.strategy);
   const lintOptions: LintOptions = {

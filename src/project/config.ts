@@ -72,6 +72,8 @@ const CONFIG_KEYS = {
   "respect-gitignore": { kind: "boolean" },
   strategy: { kind: "string", oneOf: STRATEGY_NAMES },
   format: { kind: "string", oneOf: OUTPUT_FORMATS },
+  measure: { kind: "boolean" },
+  python: { kind: "string" },
 } satisfies Record<string, KeySpec>;
 
 type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -90,6 +92,8 @@ interface FileSettings {
   "respect-gitignore"?: boolean;
   strategy?: string;
   format?: string;
+  measure?: boolean;
+  python?: string;
 }
 
 /** Where settings are read from, and how to name it in an error. */
@@ -264,6 +268,9 @@ function resolveSettings(file: FileSettings, overrides: Partial<Settings>, cwd: 
     respectGitignore: file["respect-gitignore"],
     strategy: file.strategy,
     format: file.format,
+    measure: file.measure,
+    // A path to an interpreter (`.venv/bin/python`) is relative to the config file; a command name is not.
+    python: file.python !== undefined && file.python.includes("/") ? path.resolve(cwd, file.python) : file.python,
   };
   const merged: Settings = { ...DEFAULT_SETTINGS, ...definedOnly(fromFile), ...definedOnly(overrides) };
   return {

@@ -20,6 +20,10 @@ export interface Settings {
   strategy?: string;
   /** Default output format: `text`, `json`, `sarif` or `github`. */
   format?: string;
+  /** Measure the imported modules in a fresh interpreter (`--measure`). */
+  measure?: boolean;
+  /** The interpreter `--measure` runs. */
+  python?: string;
 }
 
 export interface Project {

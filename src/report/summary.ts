@@ -7,9 +7,11 @@ export interface Summary {
   fixableMs: number;
   /** Some of that time is estimated rather than measured. */
   fixableMsIncludesEstimates: boolean;
+  /** With a profile of the program's startup: what deferring all the fixable imports saves, measured. */
+  savedMs?: number;
 }
 
-export function summarize(diagnostics: readonly Diagnostic[]): Summary {
+export function summarize(diagnostics: readonly Diagnostic[], savedMs?: number): Summary {
   const byModule = new Map<string, Diagnostic>();
   let fixable = 0;
   for (const diagnostic of diagnostics) {
@@ -23,5 +25,5 @@ export function summarize(diagnostics: readonly Diagnostic[]): Summary {
     fixableMs += diagnostic.costMs ?? 0;
     if (diagnostic.costSource === "estimate") fixableMsIncludesEstimates = true;
   }
-  return { total: diagnostics.length, fixable, fixableMs, fixableMsIncludesEstimates };
+  return { total: diagnostics.length, fixable, fixableMs, fixableMsIncludesEstimates, savedMs };
 }
