@@ -2,14 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import type { Diagnostic } from "../engine/diagnostic.js";
-import { runLint } from "../engine/run.js";
 import type { RunResult } from "../engine/run.js";
-import { fsErrorReason } from "../project/config.js";
-import { formatGithub } from "../report/github.js";
-import { formatJson } from "../report/json.js";
-import { formatSarif } from "../report/sarif.js";
-import { formatText } from "../report/text.js";
-import { rules } from "../rules/index.js";
 import type { CommonOptions } from "./options.js";
 import { addCommonOptions, overridesFrom } from "./options.js";
 import { reportProblems, shouldColor } from "./output.js";
@@ -26,29 +19,34 @@ export function lintCommand(setExitCode: (code: number) => void): Command {
     .option("--output-file <file>", "write the report to this file instead of stdout");
   addCommonOptions(command).action(async (paths: string[], options: LintOptions) => {
     const cwd = process.cwd();
+    // Loaded here, not at the top: `pylazy --version` and `--help` must not pay for the linter.
+    const { runLint } = await import("../engine/run.js");
     const result = await runLint({ paths, cwd, configFile: options.config, overrides: overridesFrom(options, cwd) });
     const diagnostics = result.files.flatMap((file) => file.analysis.diagnostics);
     const format = result.project.settings.format ?? "text";
-    const report = formatReport(format, diagnostics, result, { cwd, color: options.outputFile === undefined && shouldColor(process.stdout), version: command.parent?.version() ?? "unknown" });
+    const report = await formatReport(format, diagnostics, result, { cwd, color: options.outputFile === undefined && shouldColor(process.stdout), version: command.parent?.version() ?? "unknown" });
     let written = true;
     if (options.outputFile === undefined) process.stdout.write(report);
-    else written = writeReport(path.resolve(cwd, options.outputFile), report);
+    else written = await writeReport(path.resolve(cwd, options.outputFile), report);
     reportProblems(result.problems);
     setExitCode(result.problems.length > 0 || !written ? 2 : diagnostics.length > 0 ? 1 : 0);
   });
   return command;
 }
 
-function formatReport(format: string, diagnostics: Diagnostic[], result: RunResult, options: { cwd: string; color: boolean; version: string }): string {
+/** Each formatter is a module of its own, loaded only when asked for. */
+async function formatReport(format: string, diagnostics: Diagnostic[], result: RunResult, options: { cwd: string; color: boolean; version: string }): Promise<string> {
   switch (format) {
     case "json":
-      return formatJson(diagnostics);
-    case "sarif":
-      return formatSarif(diagnostics, { rules, version: options.version, baseDirectory: options.cwd, problems: result.problems });
+      return (await import("../report/json.js")).formatJson(diagnostics);
+    case "sarif": {
+      const { rules } = await import("../rules/index.js");
+      return (await import("../report/sarif.js")).formatSarif(diagnostics, { rules, version: options.version, baseDirectory: options.cwd, problems: result.problems });
+    }
     case "github":
-      return formatGithub(diagnostics);
+      return (await import("../report/github.js")).formatGithub(diagnostics);
     default:
-      return formatText(diagnostics, { color: options.color, savedMs: savedMs(result, diagnostics) });
+      return (await import("../report/text.js")).formatText(diagnostics, { color: options.color, savedMs: savedMs(result, diagnostics) });
   }
 }
 
@@ -60,7 +58,8 @@ function savedMs(result: RunResult, diagnostics: readonly Diagnostic[]): number 
 }
 
 /** `--output-file`: the folder is made if needed; a file that cannot be written is an error (exit 2). */
-function writeReport(file: string, report: string): boolean {
+async function writeReport(file: string, report: string): Promise<boolean> {
+  const { fsErrorReason } = await import("../project/config.js");
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, report);

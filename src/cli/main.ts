@@ -1,9 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../project/config.js";
-import { ProfileError } from "../profile/errors.js";
-import { UsageError } from "../engine/run.js";
-import { CliUsageError } from "./options.js";
+import { UserError } from "../errors.js";
 import { fixCommand } from "./fix.js";
 import { lintCommand } from "./lint.js";
 import { lspCommand } from "./lsp.js";
@@ -37,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof ConfigError || error instanceof ProfileError || error instanceof UsageError || error instanceof CliUsageError) {
+    if (error instanceof UserError) {
       process.stderr.write(`pylazy: error: ${error.message}\n`);
       return 2;
     }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { UserError } from "../errors.js";
 import { Option } from "commander";
 import type { Command } from "commander";
 import type { RunOverrides } from "../engine/run.js";
@@ -43,7 +44,7 @@ export interface CommonOptions {
   python?: string;
 }
 
-export class CliUsageError extends Error {}
+export class CliUsageError extends UserError {}
 
 /** Command-line values that override the configuration file. */
 export function overridesFrom(options: CommonOptions, cwd: string): RunOverrides {

@@ -1,12 +1,12 @@
 import { Command } from "commander";
-import { ruleByCode, rules } from "../rules/index.js";
 import type { Rule } from "../rules/rule.js";
 
 export function ruleCommand(setExitCode: (code: number) => void): Command {
   return new Command("rule")
     .description("explain a rule: what it does, why, an example, fix safety, options")
     .argument("<code>", "rule code (LZ001) or name (heavy-module-level-import)")
-    .action((code: string) => {
+    .action(async (code: string) => {
+      const { ruleByCode, rules } = await import("../rules/index.js");
       const rule = ruleByCode(code);
       if (!rule) {
         process.stderr.write(`pylazy: error: unknown rule \`${code}\` (known: ${rules.map((r) => r.meta.code).join(", ")})\n`);

@@ -1,11 +1,11 @@
 import { Command } from "commander";
-import { rules } from "../rules/index.js";
 
 export function rulesCommand(_setExitCode: (code: number) => void): Command {
   return new Command("rules")
     .description("list every rule")
     .option("--format <format>", "text or json", "text")
-    .action((options: { format: string }) => {
+    .action(async (options: { format: string }) => {
+      const { rules } = await import("../rules/index.js");
       if (options.format === "json") {
         const list = rules.map(({ meta }) => ({ code: meta.code, name: meta.name, summary: meta.summary, fixable: meta.fixable, explanation: meta.docs }));
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { FileModule } from "../analysis/heavyImports.js";
@@ -50,7 +51,7 @@ export interface RunResult {
   savings?: StartupSavings;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends UserError {}
 
 /** Finds the project's files and lints each; a file that cannot be read is a problem, not a crash. */
 export async function runLint(options: RunOptions): Promise<RunResult> {

@@ -1,5 +1,7 @@
+import { UserError } from "../errors.js";
+
 /** A profile or import-time log that cannot be read or understood; the message names the file. */
-export class ProfileError extends Error {
+export class ProfileError extends UserError {
   readonly file?: string;
 
   constructor(reason: string, file?: string) {

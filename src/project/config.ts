@@ -1,11 +1,12 @@
 import fs from "node:fs";
+import { UserError } from "../errors.js";
 import path from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { Project, Settings } from "./types.js";
 
 /** A config file that cannot be read, parsed or validated. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   /** Absolute path of the config file at fault. */
   readonly file?: string;
 

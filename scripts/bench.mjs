@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// The speed benchmark of issue "Speed": every target measured as a median in one run, next to
+// Ruff's WebAssembly build (TID253, same module list, same files) so that the ratio survives a
+// noisy machine. `node scripts/bench.mjs --quick` only checks that the benchmark still works.
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cli = path.join(root, "bin", "pylazy.js");
+const quick = process.argv.includes("--quick");
+const runs = quick ? 1 : Number(process.env.BENCH_RUNS ?? 5);
+
+function stdlibPath() {
+  return spawnSync("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], { encoding: "utf8" }).stdout.trim();
+}
+
+function pythonFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((name) => name.endsWith(".py") && !name.split(path.sep).includes("site-packages"))
+    .map((name) => path.join(dir, name));
+}
+
+/** A private copy of the corpus: a project root of its own, so caches and configs are ours. */
+function makeCorpus() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pylazy-bench-"));
+  const stdlib = stdlibPath();
+  const corpus = path.join(dir, "stdlib");
+  if (quick) {
+    for (const name of ["json", "email", "http"]) cpSync(path.join(stdlib, name), path.join(corpus, name), { recursive: true });
+  } else {
+    cpSync(stdlib, corpus, { recursive: true, filter: (source) => !source.includes(`${path.sep}site-packages`) && !source.includes("__pycache__") });
+  }
+  writeFileSync(path.join(dir, "pyproject.toml"), "[tool.pylazy]\n");
+  return { dir, corpus };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Wall time (ms) and peak memory (MB, via GNU time when present) of one command. */
+function timeCommand(args, cwd, { allowExit = [0, 1] } = {}) {
+  const gnuTime = "/usr/bin/time";
+  const useTime = spawnSync(gnuTime, ["-f", "%M", "true"]).status === 0;
+  const started = process.hrtime.bigint();
+  const result = useTime
+    ? spawnSync(gnuTime, ["-f", "%M", process.execPath, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 28 })
+    : spawnSync(process.execPath, args, { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!allowExit.includes(result.status)) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  const peakMb = useTime ? Number(result.stderr.trim().split("\n").pop()) / 1024 : NaN;
+  return { ms, peakMb, stdout: result.stdout };
+}
+
+function measure(label, args, cwd, options) {
+  const samples = [];
+  let peakMb = 0;
+  let stdout = "";
+  for (let i = 0; i < runs; i++) {
+    if (options?.before) options.before();
+    const result = timeCommand(args, cwd, options);
+    samples.push(result.ms);
+    peakMb = Math.max(peakMb, result.peakMb);
+    stdout = result.stdout;
+  }
+  return { label, ms: median(samples), peakMb, stdout };
+}
+
+/** Ruff's TID253 over the same files, in a child process so that load time counts as it does for us. */
+function measureRuff(files, modules) {
+  const script = `
+    const { readFileSync } = require("node:fs");
+    const ruff = require(${JSON.stringify(path.join(root, "node_modules/@astral-sh/ruff-wasm-nodejs"))});
+    const workspace = new ruff.Workspace({ lint: { select: ["TID253"], "flake8-tidy-imports": { "banned-module-level-imports": ${JSON.stringify(modules)} } } }, ruff.PositionEncoding.Utf16);
+    let count = 0;
+    for (const file of ${JSON.stringify(files)}) {
+      let text;
+      try { text = readFileSync(file, "utf8"); } catch { continue; }
+      count += workspace.check(text).filter((d) => d.code === "TID253").length;
+    }
+    console.log(count);
+  `;
+  const scriptFile = path.join(os.tmpdir(), `pylazy-bench-ruff-${process.pid}.cjs`);
+  writeFileSync(scriptFile, script);
+  try {
+    return measure("ruff (wasm) TID253", [scriptFile], os.tmpdir());
+  } finally {
+    rmSync(scriptFile, { force: true });
+  }
+}
+
+/** Median time from a one-character didChange to the diagnostics it causes, in a 5,000-line file. */
+async function measureLsp(dir) {
+  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-jsonrpc/node.js");
+  const lines = [];
+  lines.push("import numpy as np", "");
+  while (lines.length < 5000) lines.push(`def f${lines.length}(x):`, `    return np.add(x, ${lines.length})`, "");
+  const text = `${lines.join("\n")}\n`;
+  const file = path.join(dir, "big_module.py");
+  writeFileSync(file, text);
+  const child = spawn(process.execPath, [cli, "lsp"], { cwd: dir, stdio: ["pipe", "pipe", "ignore"] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  let waiting;
+  connection.onNotification("textDocument/publishDiagnostics", (params) => waiting?.(params));
+  connection.listen();
+  const uri = `file://${file}`;
+  await connection.sendRequest("initialize", { processId: process.pid, rootUri: `file://${dir}`, capabilities: {} });
+  connection.sendNotification("initialized", {});
+  const next = () => new Promise((resolve) => (waiting = resolve));
+  let published = next();
+  connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "python", version: 1, text } });
+  await published;
+  const samples = [];
+  const edits = quick ? 5 : 60;
+  for (let version = 2; version < edits + 2; version++) {
+    const line = 4 + (version % 1000) * 3;
+    published = next();
+    const started = process.hrtime.bigint();
+    connection.sendNotification("textDocument/didChange", {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: 4 }, end: { line, character: 4 } }, text: version % 2 ? " " : "" }],
+    });
+    await published;
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  await connection.sendRequest("shutdown");
+  connection.sendNotification("exit");
+  connection.dispose();
+  child.kill();
+  return median(samples);
+}
+
+function heavyModules() {
+  // The module list both tools get: every module of pylazy's built-in table at or above 10 ms.
+  const script = `import("${path.join(root, "dist/src/profile/estimates.js")}").then(({ builtinEstimates }) => {
+    const table = builtinEstimates();
+    console.log(JSON.stringify([...table.modules()].filter((m) => table.lookup(m).cumulativeUs >= 10000)));
+  });`;
+  return JSON.parse(spawnSync(process.execPath, ["-e", script], { encoding: "utf8" }).stdout);
+}
+
+async function main() {
+  const { dir, corpus } = makeCorpus();
+  try {
+    const files = pythonFiles(corpus);
+    const mb = files.reduce((sum, file) => sum + readFileSync(file).length, 0) / 1e6;
+    console.log(`Corpus: ${files.length} files, ${mb.toFixed(1)} MB (${quick ? "quick subset" : "the machine's stdlib"}); ${runs} run(s) each; ${os.cpus().length} cores.`);
+    const clearCache = () => rmSync(path.join(dir, ".pylazy"), { recursive: true, force: true });
+    const results = [];
+    const target = (label, measured, limit, unit = "ms") => results.push({ label, measured, limit, unit });
+
+    const cold = measure("lint (built-in costs), cold", [cli, "lint", "stdlib", "--no-cache"], dir, { before: clearCache });
+    target("`pylazy lint <stdlib>`, cold, no cache", cold.ms, 1500);
+    const all = measure("lint --threshold 0, cold", [cli, "lint", "stdlib", "--threshold", "0", "--no-cache"], dir, { before: clearCache });
+    target("`pylazy lint <stdlib> --threshold 0`, cold", all.ms, 8000);
+    target("peak memory, `--threshold 0` run", all.peakMb, 500, "MB");
+    timeCommand([cli, "lint", "stdlib"], dir);
+    const warm = measure("lint, unchanged tree, cached", [cli, "lint", "stdlib"], dir);
+    target("second run over an unchanged tree (cache)", warm.ms, 400);
+    const version = measure("--version", [cli, "--version"], dir, { allowExit: [0] });
+    target("`pylazy --version`", version.ms, 80);
+    const one = measure("lint one file", [cli, "lint", path.join("stdlib", "json", "decoder.py"), "--no-cache"], dir);
+    target("`pylazy lint one_file.py`", one.ms, 150);
+    const lsp = await measureLsp(dir);
+    target("LSP: diagnostics after a one-character edit, 5,000 lines", lsp, 20);
+
+    const ruff = measureRuff(files, heavyModules());
+    console.log("");
+    console.log("| target | measured (median) | limit | result |");
+    console.log("|---|---|---|---|");
+    for (const { label, measured, limit, unit } of results) {
+      const shown = Number.isNaN(measured) ? "n/a" : `${Math.round(measured)} ${unit}`;
+      console.log(`| ${label} | ${shown} | ≤ ${limit} ${unit} | ${measured <= limit ? "pass" : "FAIL"} |`);
+    }
+    console.log("");
+    console.log(`Ruff ${JSON.parse(spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(path.join(root, "node_modules/@astral-sh/ruff-wasm-nodejs"))}).Workspace.version()))`], { encoding: "utf8" }).stdout)} (WebAssembly, TID253, same files, one process): ${Math.round(ruff.ms)} ms; ` +
+      `pylazy cold lint / ruff = ${(cold.ms / ruff.ms).toFixed(2)}.`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
