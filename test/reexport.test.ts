@@ -40,5 +40,5 @@ test("a module that only shares the name is not a re-export", () => {
   const root = projectWith("import numpy as np\n\n\ndef test():\n    assert np.zeros\n");
   const result = runCli(["fix", "pkg", "--strategy", "function", "--no-verify"], root);
   assert.equal(result.status, 0, result.stderr);
-  assert.match(readFileSync(path.join(root, "pkg/util.py"), "utf8"), /^    import numpy as np$/m);
+  assert.match(readFileSync(path.join(root, "pkg/util.py"), "utf8"), /^ {4}import numpy as np$/m);
 });
