@@ -3,9 +3,9 @@ import { UserError } from "../errors.js";
 import { Option } from "commander";
 import type { Command } from "commander";
 import type { RunOverrides } from "../engine/run.js";
+import { OUTPUT_FORMATS } from "../report/formats.js";
 
 /** `sarif` for code scanning, `github` for workflow annotations. */
-const OUTPUT_FORMATS = ["text", "json", "sarif", "github"];
 
 /** Options every checking command shares (DESIGN.md §1). */
 export function addCommonOptions(command: Command): Command {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { Project, Settings } from "./types.js";
+import { OUTPUT_FORMATS } from "../report/formats.js";
 
 /** A config file that cannot be read, parsed or validated. */
 export class ConfigError extends UserError {
@@ -50,7 +51,6 @@ const DEFAULT_SETTINGS: Settings = {
 /** py38 .. py315. */
 const TARGET_VERSIONS = Array.from({ length: 8 }, (_, index) => `py3${8 + index}`);
 
-const OUTPUT_FORMATS = ["text", "json", "sarif", "github"];
 
 type ValueKind = "number" | "string" | "boolean" | "string list";
 
