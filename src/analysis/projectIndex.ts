@@ -20,7 +20,6 @@ export interface ExternalReference {
 interface IndexedFile {
   file: string;
   text: string;
-  model?: SemanticModel;
   module: { module: string; isPackage: boolean };
 }
 
@@ -45,12 +44,13 @@ export class ProjectIndex {
   }
 
   private search(module: string, name: string, fromFile: string): ExternalReference | undefined {
-    const word = new RegExp(`\\b${escapeRegExp(name)}\\b`);
+    // Every way of reaching `pkg.util.np` spells both `util` and `np` (an import, an attribute, a string).
+    const words = [name, module.split(".").pop()!].map((word) => new RegExp(`\\b${escapeRegExp(word)}\\b`));
     for (const file of this.projectFiles) {
       if (path.resolve(file) === fromFile) continue;
       const indexed = this.read(file);
-      if (!indexed || !word.test(indexed.text)) continue;
-      const found = referenceIn(this.modelOf(indexed), indexed, module, name);
+      if (!indexed || !words.every((word) => word.test(indexed.text))) continue;
+      const found = referenceIn(modelOf(indexed.text, name), indexed, module, name);
       if (found) return { ...found, file: path.relative(this.root, file) };
     }
     return undefined;
@@ -69,17 +69,20 @@ export class ProjectIndex {
     return this.files.get(file) ?? undefined;
   }
 
-  private modelOf(indexed: IndexedFile): SemanticModel | undefined {
-    if (!indexed.model) {
-      const tree = parsePython(indexed.text);
-      if (tree.rootNode.hasError) return undefined;
-      try {
-        indexed.model = buildSemanticModel(indexed.text, tree);
-      } catch {
-        return undefined;
-      }
-    }
-    return indexed.model;
+}
+
+/**
+ * A model of the other file focused on what can reach `name`: the name itself and the names its
+ * imports bind (a stand-in for the module). Not kept: a project's models would not fit in memory.
+ */
+function modelOf(text: string, name: string): SemanticModel | undefined {
+  const tree = parsePython(text);
+  if (tree.rootNode.hasError) return undefined;
+  try {
+    const imports = buildSemanticModel(text, tree, { focusNames: new Set() }).imports;
+    return buildSemanticModel(text, tree, { focusNames: new Set([name, ...imports.map((imported) => imported.boundName)]) });
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import type { Diagnostic } from "../engine/diagnostic.js";
-import type { RunResult } from "../engine/run.js";
+import type { CheckResult } from "../engine/run.js";
 import type { CommonOptions } from "./options.js";
 import { addCommonOptions, overridesFrom } from "./options.js";
 import { reportProblems, shouldColor } from "./output.js";
 
 interface LintOptions extends CommonOptions {
   outputFile?: string;
+  cache: boolean;
 }
 
 export function lintCommand(setExitCode: (code: number) => void): Command {
@@ -16,13 +17,14 @@ export function lintCommand(setExitCode: (code: number) => void): Command {
     .alias("check")
     .description("report heavy module-level imports that could be deferred")
     .argument("[paths...]", "files or folders to lint", [])
-    .option("--output-file <file>", "write the report to this file instead of stdout");
+    .option("--output-file <file>", "write the report to this file instead of stdout")
+    .option("--no-cache", "ignore and do not update the results cached in .pylazy/cache");
   addCommonOptions(command).action(async (paths: string[], options: LintOptions) => {
     const cwd = process.cwd();
     // Loaded here, not at the top: `pylazy --version` and `--help` must not pay for the linter.
-    const { runLint } = await import("../engine/run.js");
-    const result = await runLint({ paths, cwd, configFile: options.config, overrides: overridesFrom(options, cwd) });
-    const diagnostics = result.files.flatMap((file) => file.analysis.diagnostics);
+    const { runCheck } = await import("../engine/run.js");
+    const result = await runCheck({ paths, cwd, configFile: options.config, overrides: overridesFrom(options, cwd), cache: options.cache });
+    const diagnostics = result.diagnostics;
     const format = result.project.settings.format ?? "text";
     const report = await formatReport(format, diagnostics, result, { cwd, color: options.outputFile === undefined && shouldColor(process.stdout), version: command.parent?.version() ?? "unknown" });
     let written = true;
@@ -35,7 +37,7 @@ export function lintCommand(setExitCode: (code: number) => void): Command {
 }
 
 /** Each formatter is a module of its own, loaded only when asked for. */
-async function formatReport(format: string, diagnostics: Diagnostic[], result: RunResult, options: { cwd: string; color: boolean; version: string }): Promise<string> {
+async function formatReport(format: string, diagnostics: Diagnostic[], result: CheckResult, options: { cwd: string; color: boolean; version: string }): Promise<string> {
   switch (format) {
     case "json":
       return (await import("../report/json.js")).formatJson(diagnostics);
@@ -51,7 +53,7 @@ async function formatReport(format: string, diagnostics: Diagnostic[], result: R
 }
 
 /** What deferring every fixable finding saves, when a profile of the program's startup is at hand. */
-function savedMs(result: RunResult, diagnostics: readonly Diagnostic[]): number | undefined {
+function savedMs(result: CheckResult, diagnostics: readonly Diagnostic[]): number | undefined {
   const fixable = diagnostics.filter((diagnostic) => diagnostic.fix !== null && diagnostic.savingMs !== undefined);
   if (!result.savings || fixable.length === 0) return undefined;
   return result.savings.savedBy(fixable).savedUs / 1000;

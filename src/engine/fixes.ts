@@ -57,5 +57,6 @@ export function withLine(blocker: DeferralBlocker, lines: LineIndex): string {
 }
 
 function toTextEdit(edit: Edit, lines: LineIndex): TextEdit {
-  return { ...edit, location: lines.position(edit.start), endLocation: lines.position(edit.end) };
+  // Only plain data: diagnostics travel to worker threads, caches and JSON.
+  return { start: edit.start, end: edit.end, content: edit.content, location: lines.position(edit.start), endLocation: lines.position(edit.end) };
 }

@@ -1,9 +1,11 @@
-import { UserError } from "../errors.js";
 import { readFileSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
 import { ProjectIndex } from "../analysis/projectIndex.js";
+import { UserError } from "../errors.js";
 import { decodePythonSource, SourceDecodeError } from "../parse/source.js";
 import type { PythonSource } from "../parse/source.js";
 import { loadCostTable } from "../profile/costs.js";
@@ -16,8 +18,11 @@ import type { Project, Settings } from "../project/types.js";
 import { selectRules } from "../rules/index.js";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { StrategyName } from "../transforms/strategy.js";
+import { hashOf, LintCache } from "./cache.js";
+import type { Diagnostic } from "./diagnostic.js";
 import { lintSource } from "./lintSource.js";
 import type { FileAnalysis, LintOptions } from "./lintSource.js";
+import type { LintWorkerInput, LintWorkerOutput } from "./lintWorker.js";
 
 export interface RunOptions {
   paths: string[];
@@ -51,67 +56,225 @@ export interface RunResult {
   savings?: StartupSavings;
 }
 
+/** What `lint` needs: diagnostics only, which may come from the cache or from worker threads. */
+export interface CheckResult {
+  project: Project;
+  diagnostics: Diagnostic[];
+  problems: PathProblem[];
+  savings?: StartupSavings;
+}
+
+/** What crosses from a worker thread or the cache: diagnostics, never trees. */
+export type LintOutcome = { diagnostics: Diagnostic[]; skipped?: FileAnalysis["skipped"] } | { problem: string };
+
+export function plainOutcome(outcome: FileOutcome): LintOutcome {
+  return "problem" in outcome ? outcome : { diagnostics: outcome.diagnostics, skipped: outcome.skipped };
+}
+
+/** One file's lint, or why it could not be linted. */
+export type FileOutcome =
+  | { bytes: Buffer; mode: number; source: Omit<PythonSource, "text">; analysis?: FileAnalysis; diagnostics: Diagnostic[]; skipped?: FileAnalysis["skipped"] }
+  | { problem: string };
+
 export class UsageError extends UserError {}
 
-/** Finds the project's files and lints each; a file that cannot be read is a problem, not a crash. */
-export async function runLint(options: RunOptions): Promise<RunResult> {
-  const paths = options.paths.length > 0 ? options.paths : ["."];
-  const project = loadProject({ paths, cwd: options.cwd, configFile: options.configFile, overrides: options.overrides });
-  const warn = options.warn ?? ((message: string) => process.stderr.write(`pylazy: warning: ${message}\n`));
+interface PreparedRun {
+  project: Project;
+  costs: CostTable;
+  options: LintOptions;
+  files: string[];
+  projectFiles: string[];
+  problems: PathProblem[];
+}
+
+/** Settings, costs and the files to lint; the project's other files for re-export checks. */
+async function prepareRun(run: RunOptions): Promise<PreparedRun> {
+  const paths = run.paths.length > 0 ? run.paths : ["."];
+  const project = loadProject({ paths, cwd: run.cwd, configFile: run.configFile, overrides: run.overrides });
+  const warn = run.warn ?? ((message: string) => process.stderr.write(`pylazy: warning: ${message}\n`));
   // Loaded only for --measure, which runs Python.
   const costs = project.settings.measure
-    ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: options.cwd, python: project.settings.python, warn })
+    ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: run.cwd, python: project.settings.python, warn })
     : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
-  const strategy = strategyFrom(project.settings.strategy);
-  const lintOptions: LintOptions = {
+  const options = lintOptionsFor(project, costs);
+  const discovered = await discoverPythonFiles(project, paths, run.cwd);
+  // References from anywhere in the project count, even when only some paths are linted (§5).
+  const whole = paths.length === 1 && path.resolve(run.cwd, paths[0]) === project.root;
+  const projectFiles = whole ? discovered.files : (await discoverPythonFiles(project, [project.root], run.cwd)).files;
+  options.project = new ProjectIndex(projectFiles, project.root);
+  return { project, costs, options, files: discovered.files, projectFiles, problems: [...discovered.problems] };
+}
+
+export function lintOptionsFor(project: Project, costs: CostTable = loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root })): LintOptions {
+  return {
     costs,
     thresholdMs: project.settings.thresholdMs,
     keepEager: project.settings.keepEager,
     rules: selectRules(project.settings.select, project.settings.ignore),
-    strategy,
+    strategy: strategyFrom(project.settings.strategy),
     targetVersion: project.settings.targetVersion,
   };
-  const discovered = await discoverPythonFiles(project, paths, options.cwd);
-  // References from anywhere in the project count, even when only some paths are linted (§5).
-  const everyFile = paths.length === 1 && path.resolve(options.cwd, paths[0]) === project.root ? discovered : await discoverPythonFiles(project, [project.root], options.cwd);
-  lintOptions.project = new ProjectIndex(everyFile.files, project.root);
-  const problems = [...discovered.problems];
+}
+
+/** Reads, decodes and lints one file; a file that cannot be read is an outcome, not a crash. */
+export function lintFileAt(file: string, shown: string, options: LintOptions): FileOutcome {
+  let bytes: Buffer;
+  let mode: number;
+  try {
+    bytes = readFileSync(file);
+    mode = statSync(file).mode;
+  } catch (error) {
+    return { problem: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+  let decoded: PythonSource;
+  try {
+    decoded = decodePythonSource(bytes);
+  } catch (error) {
+    if (!(error instanceof SourceDecodeError)) throw error;
+    return { problem: `cannot decode: ${error.message}; skipped` };
+  }
+  try {
+    const analysis = lintSource(shown, decoded.text, fileModuleOf(file), options);
+    return { bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, analysis, diagnostics: analysis.diagnostics, skipped: analysis.skipped };
+  } catch (error) {
+    // Only code nested thousands of levels deep gets here; CPython cannot compile it either.
+    if (!(error instanceof RangeError)) throw error;
+    return { problem: "too deeply nested for pylazy to analyse; skipped" };
+  }
+}
+
+/** Finds the project's files and lints each, keeping every analysis (for `fix` and `profile`). */
+export async function runLint(run: RunOptions): Promise<RunResult> {
+  const prepared = await prepareRun(run);
+  const { project, costs, problems } = prepared;
   const files: ReadFile[] = [];
-  for (const file of discovered.files) {
-    const shown = displayPath(file, options.cwd);
-    let bytes: Buffer;
-    let mode: number;
-    try {
-      bytes = readFileSync(file);
-      mode = statSync(file).mode;
-    } catch (error) {
-      problems.push({ path: shown, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-      continue;
-    }
-    let decoded: PythonSource;
-    try {
-      decoded = decodePythonSource(bytes);
-    } catch (error) {
-      if (!(error instanceof SourceDecodeError)) throw error;
-      problems.push({ path: shown, message: `cannot decode: ${error.message}; skipped` });
-      continue;
-    }
-    let analysis: FileAnalysis;
-    try {
-      analysis = lintSource(shown, decoded.text, fileModuleOf(file), lintOptions);
-    } catch (error) {
-      // Only code nested thousands of levels deep gets here; CPython cannot compile it either.
-      if (!(error instanceof RangeError)) throw error;
-      problems.push({ path: shown, message: "too deeply nested for pylazy to analyse; skipped" });
-      continue;
-    }
-    files.push({ path: file, bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, analysis });
+  for (const file of prepared.files) {
+    const shown = displayPath(file, run.cwd);
+    const outcome = lintFileAt(file, shown, prepared.options);
+    if ("problem" in outcome) problems.push({ path: shown, message: outcome.problem });
+    else files.push({ path: file, bytes: outcome.bytes, mode: outcome.mode, source: outcome.source, analysis: outcome.analysis! });
   }
   // Loaded only with a profile of the entry; it parses the rest of the project.
   const savings = costs.startup
-    ? await (await import("../profile/startupSavings.js")).annotateStartupSavings(files, project, options.cwd, costs.startup, costs.closures)
+    ? await (await import("../profile/startupSavings.js")).annotateStartupSavings(files, project, run.cwd, costs.startup, costs.closures)
     : undefined;
-  return { project, costs, strategy, files, problems, savings };
+  return { project, costs, strategy: prepared.options.strategy, files, problems, savings };
+}
+
+/**
+ * What `lint` runs: diagnostics only, so results may come from the cache (`.pylazy/cache`) and
+ * files may be linted on several threads. Savings need every analysis: then it is `runLint`.
+ */
+export async function runCheck(run: RunOptions & { cache: boolean }): Promise<CheckResult> {
+  const prepared = await prepareRun(run);
+  const { project, costs, problems } = prepared;
+  if (costs.startup || project.settings.measure) {
+    const full = await runLint(run);
+    return { project, diagnostics: full.files.flatMap((file) => file.analysis.diagnostics), problems: full.problems, savings: full.savings };
+  }
+  const cache = run.cache ? LintCache.open(project.root, cacheKey(project, costs)) : undefined;
+  const hashes = new Map<string, string>();
+  const projectHash = cache ? projectStateHash(prepared.projectFiles, hashes) : "";
+  const contentHash = (file: string): string => hashes.get(file) ?? hashOf(safeRead(file));
+  const pending: { index: number; path: string; shown: string }[] = [];
+  const outcomes: LintOutcome[] = [];
+  prepared.files.forEach((file, index) => {
+    const shown = displayPath(file, run.cwd);
+    const hit = cache?.get(path.relative(project.root, file), contentHash(file), projectHash);
+    if (hit) outcomes[index] = { diagnostics: hit.diagnostics.map((d) => ({ ...d, filename: shown })) };
+    else pending.push({ index, path: file, shown });
+  });
+  const useWorkers = pending.length >= WORKER_THRESHOLD && jobCount() > 1;
+  const linted = useWorkers ? await lintOnWorkers(pending, prepared) : pending.map((file) => plainOutcome(lintFileAt(file.path, file.shown, prepared.options)));
+  linted.forEach((outcome, position) => {
+    const file = pending[position];
+    outcomes[file.index] = outcome;
+    if (cache && !("problem" in outcome)) {
+      // A file with findings may change with the rest of the project (a re-export elsewhere).
+      const dependsOnProject = outcome.diagnostics.length > 0 ? projectHash : undefined;
+      cache.set(path.relative(project.root, file.path), contentHash(file.path), outcome, dependsOnProject);
+    }
+  });
+  cache?.save();
+  const diagnostics: Diagnostic[] = [];
+  outcomes.forEach((outcome, index) => {
+    if ("problem" in outcome) problems.push({ path: displayPath(prepared.files[index], run.cwd), message: outcome.problem });
+    else diagnostics.push(...outcome.diagnostics);
+  });
+  return { project, diagnostics, problems };
+}
+
+// Below this many files a thread pool costs more to start than it saves.
+const WORKER_THRESHOLD = 64;
+
+function jobCount(): number {
+  const requested = Number(process.env.PYLAZY_JOBS);
+  if (Number.isInteger(requested) && requested > 0) return requested;
+  return Math.min(os.availableParallelism(), 8);
+}
+
+/** Splits the files over worker threads, largest first, so that the shares take about as long. */
+async function lintOnWorkers(files: { path: string; shown: string }[], prepared: PreparedRun): Promise<LintOutcome[]> {
+  const sizes = files.map((file) => {
+    try {
+      return statSync(file.path).size;
+    } catch {
+      return 0;
+    }
+  });
+  const order = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
+  const jobs = Math.min(jobCount(), files.length);
+  const shares: number[][] = Array.from({ length: jobs }, () => []);
+  const load = new Array<number>(jobs).fill(0);
+  for (const index of order) {
+    const lightest = load.indexOf(Math.min(...load));
+    shares[lightest].push(index);
+    load[lightest] += sizes[index] + 1;
+  }
+  const outcomes: LintOutcome[] = new Array(files.length);
+  await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<void>((resolve, reject) => {
+          const input: LintWorkerInput = { project: prepared.project, projectFiles: prepared.projectFiles, files: share.map((index) => files[index]) };
+          const worker = new Worker(new URL("./lintWorker.js", import.meta.url), { workerData: input });
+          worker.on("message", (message: LintWorkerOutput) => {
+            if ("done" in message) resolve();
+            else outcomes[share[message.index]] = message.outcome;
+          });
+          worker.on("error", reject);
+          worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a lint worker stopped with exit code ${code}`))));
+        }),
+    ),
+  );
+  return outcomes;
+}
+
+/** Everything a cached result depends on besides the file itself. */
+function cacheKey(project: Project, costs: CostTable): string {
+  const version = (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  const profile = project.settings.profile ? safeRead(project.settings.profile) : safeRead(path.join(project.root, ".pylazy", "profile.json"));
+  return hashOf(version, JSON.stringify(project.settings), costs.description, profile);
+}
+
+/** The project's files by content, for results that depend on other files; fills `hashes`. */
+function projectStateHash(files: readonly string[], hashes: Map<string, string>): string {
+  const parts: string[] = [];
+  for (const file of files) {
+    const bytes = safeRead(file);
+    const hash = hashOf(bytes);
+    hashes.set(file, hash);
+    parts.push(`${file}\u0000${hash}`);
+  }
+  return hashOf(...parts);
+}
+
+function safeRead(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch {
+    return Buffer.alloc(0);
+  }
 }
 
 export function fileModuleOf(file: string): FileModule {

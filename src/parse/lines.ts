@@ -16,6 +16,18 @@ export class LineIndex {
     }
   }
 
+  private eol?: string;
+
+  /** The line ending the text mostly uses, so that inserted lines match it (computed once). */
+  get lineEnding(): string {
+    if (this.eol === undefined) {
+      const crlf = this.text.split("\r\n").length - 1;
+      const lf = this.text.split("\n").length - 1 - crlf;
+      this.eol = crlf > lf ? "\r\n" : "\n";
+    }
+    return this.eol;
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }

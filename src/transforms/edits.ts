@@ -1,14 +1,36 @@
-import MagicString from "magic-string";
-import type { ImportedName, SemanticModel } from "../analysis/model.js";
-import { isDocstring } from "../analysis/model.js";
+import type MagicString from "magic-string";
+import type { ImportedName } from "../analysis/model.js";
 import type { LineIndex } from "../parse/lines.js";
 import type { SyntaxNode } from "../parse/parser.js";
+import type { ImportInsertion } from "./importBlock.js";
+import { mergeImportInsertions } from "./importBlock.js";
+import { helperInsertion, helperPlacement } from "./lazyBindings.js";
+import { afterLineEnding, blankLineRemovals, endOfLine, indentationAt, removedLines } from "./layout.js";
+import { OriginMappedString } from "./sourceMap.js";
 
 /** Replace `[start, end)` of the original text with `content` (an insertion when start === end). */
 export interface Edit {
   start: number;
   end: number;
   content: string;
+  /** Set on imports inserted into a function body, so that insertions at one point merge into one block. */
+  imports?: ImportInsertion;
+  /** Inserted text that stands for original statements, for the source map. */
+  origins?: Origin[];
+}
+
+/** The inserted text from `offset` (in the edit's content) stands for the original statement at `original`. */
+export interface Origin {
+  offset: number;
+  original: number;
+}
+
+/** Module-level code a rewrite calls, inserted once per file: `_pylazy_import`, `_PylazyModule`. */
+export interface LazyHelper {
+  /** The name the code defines last; a file that binds it already has the helper. */
+  name: string;
+  /** Python code, indented with four spaces, lines ending with `\n`. */
+  code: string;
 }
 
 /** What a strategy does to one imported name in its statement: drop it, or put code in its place. */
@@ -16,35 +38,20 @@ export interface ImportRewrite {
   imported: ImportedName;
   /** Statement text that takes the name's place (`np = _pylazy_import("numpy")`), or "" to drop it. */
   replacement: string;
-}
-
-/** The line ending the file mostly uses, so inserted lines match it. */
-export function lineEnding(source: string): string {
-  const crlf = source.split("\r\n").length - 1;
-  const lf = source.split("\n").length - 1 - crlf;
-  return crlf > lf ? "\r\n" : "\n";
-}
-
-/** The import statement that binds exactly this name, as a line of code: `import numpy as np`. */
-export function importStatementFor(imported: ImportedName): string {
-  const as = imported.asName ? ` as ${imported.asName}` : "";
-  if (imported.kind === "import") return `import ${imported.module}${as}`;
-  return `from ${".".repeat(imported.level)}${imported.module} import ${imported.importedName}${as}`;
-}
-
-/** Text from the start of the line up to `offset`, when it is only whitespace (the statement's indentation). */
-export function indentationAt(lines: LineIndex, offset: number): string | undefined {
-  const start = lines.lineStart(lines.lineOf(offset));
-  const prefix = lines.text.slice(start, offset);
-  return /^[ \t\f]*$/.test(prefix) ? prefix : undefined;
+  /** The helper the replacement calls. */
+  helper?: LazyHelper;
 }
 
 /**
  * Rewrites every statement touched by `rewrites` once: the names that stay are kept in a smaller
  * import, the names that go are dropped or replaced, and a statement left empty is removed with
- * its line. Text outside those statements is not touched.
+ * its line, along with blank lines it leaves doubled. Replacements that call a helper get it
+ * inserted once, after the imports at the top of the file, and move there if they were among them.
+ * Text outside those statements and lines is not touched.
  */
 export function statementEdits(rewrites: readonly ImportRewrite[], lines: LineIndex): Edit[] {
+  const placement = helperPlacement(rewrites, lines);
+  const hoisted = new Set(placement?.hoisted);
   const byStatement = new Map<number, { statement: SyntaxNode; rewrites: ImportRewrite[] }>();
   for (const rewrite of rewrites) {
     const key = rewrite.imported.statement.startIndex;
@@ -54,8 +61,15 @@ export function statementEdits(rewrites: readonly ImportRewrite[], lines: LineIn
     } else byStatement.set(key, { statement: rewrite.imported.statement, rewrites: [rewrite] });
   }
   const edits: Edit[] = [];
-  for (const { statement, rewrites: group } of byStatement.values()) edits.push(rewriteStatement(statement, group, lines));
-  return edits;
+  for (const { statement, rewrites: group } of byStatement.values()) {
+    const replacements = group.map((rewrite) => ({ imported: rewrite.imported, replacement: hoisted.has(rewrite) ? "" : rewrite.replacement }));
+    edits.push(rewriteStatement(statement, replacements, lines));
+  }
+  const removed = removedLines(edits, lines);
+  const barrier = placement && placement.at < lines.text.length ? lines.lineOf(placement.at) : undefined;
+  const blankLines = blankLineRemovals(lines, removed, barrier);
+  if (placement) edits.push(helperInsertion(placement, lines, new Set([...removed, ...removedLines(blankLines, lines)])));
+  return [...edits, ...blankLines];
 }
 
 function rewriteStatement(statement: SyntaxNode, rewrites: ImportRewrite[], lines: LineIndex): Edit {
@@ -76,7 +90,7 @@ function rewriteStatement(statement: SyntaxNode, rewrites: ImportRewrite[], line
       const lineStart = statement.startIndex - indentation.length;
       return { start: lineStart, end: afterLineEnding(source, lineEnd), content: "" };
     }
-    return { start: statement.startIndex, end: statement.endIndex, content: parts.join(lineEnding(source) + indentation) };
+    return { start: statement.startIndex, end: statement.endIndex, content: parts.join(lines.lineEnding + indentation) };
   }
   // `import a; x = 1`: keep the other statements on the line.
   if (parts.length === 0) {
@@ -95,63 +109,6 @@ function keptImport(statement: SyntaxNode, kept: SyntaxNode[]): string {
   return `from ${module} import ${names}`;
 }
 
-function endOfLine(source: string, offset: number): number {
-  const match = /\r\n|\n|\r/.exec(source.slice(offset));
-  return match ? offset + match.index : source.length;
-}
-
-function afterLineEnding(source: string, lineEnd: number): number {
-  if (source.startsWith("\r\n", lineEnd)) return lineEnd + 2;
-  if (source[lineEnd] === "\n" || source[lineEnd] === "\r") return lineEnd + 1;
-  return lineEnd;
-}
-
-/**
- * Where code that must run before everything else goes: after the module docstring and the
- * `from __future__` imports (which must stay first), or before the first statement.
- */
-export function preambleInsertion(model: SemanticModel, lines: LineIndex, block: string): Edit {
-  const source = lines.text;
-  const eol = lineEnding(source);
-  const statements = model.tree.rootNode.namedChildren.filter((node) => node.type !== "comment");
-  let last: SyntaxNode | undefined;
-  for (const [index, statement] of statements.entries()) {
-    if ((index === 0 && isDocstring(statement)) || statement.type === "future_import_statement") last = statement;
-    else break;
-  }
-  if (last) {
-    const lineEnd = endOfLine(source, last.endIndex);
-    return { start: lineEnd, end: lineEnd, content: `${eol}${eol}${block}${eol}${lineEnd === source.length ? eol : ""}` };
-  }
-  const first = statements[0];
-  const at = first ? lines.lineStart(lines.lineOf(first.startIndex)) : source.length;
-  return { start: at, end: at, content: `${block}${eol}${eol}` };
-}
-
-/** Where an import goes inside a function: first in its body, after the docstring. */
-export function functionBodyInsertion(fn: SyntaxNode, lines: LineIndex, importLine: string): Edit {
-  const body = fn.childForFieldName("body")!;
-  const statements = body.namedChildren.filter((node) => node.type !== "comment");
-  const first = statements[0];
-  const eol = lineEnding(lines.text);
-  if (first && isDocstring(first) && statements.length > 1) {
-    const indentation = indentationAt(lines, first.startIndex);
-    if (indentation !== undefined) return { start: first.endIndex, end: first.endIndex, content: `${eol}${indentation}${importLine}` };
-    return { start: first.endIndex, end: first.endIndex, content: `; ${importLine}` };
-  }
-  const target = first && isDocstring(first) ? undefined : first;
-  if (target) {
-    const indentation = indentationAt(lines, target.startIndex);
-    // `def f(): return x` keeps its body on the header line: join with a semicolon.
-    if (indentation === undefined) return { start: target.startIndex, end: target.startIndex, content: `${importLine}; ` };
-    return { start: target.startIndex, end: target.startIndex, content: `${importLine}${eol}${indentation}` };
-  }
-  // Only a docstring: the import goes after it, on a line of its own.
-  const indentation = indentationAt(lines, first.startIndex);
-  if (indentation === undefined) return { start: first.endIndex, end: first.endIndex, content: `; ${importLine}` };
-  return { start: first.endIndex, end: first.endIndex, content: `${eol}${indentation}${importLine}` };
-}
-
 export interface AppliedEdits {
   code: string;
   magic: MagicString;
@@ -160,26 +117,43 @@ export interface AppliedEdits {
 }
 
 /**
- * Applies edits made against the original text. Identical edits count once; an edit that overlaps
- * one already applied is refused, never merged by guesswork.
+ * Applies edits made against the original text. Imports inserted at one point merge into one block,
+ * identical edits count once, and an edit that overlaps one already applied is refused, never
+ * merged by guesswork.
  */
 export function applyEdits(source: string, edits: readonly Edit[]): AppliedEdits {
-  const magic = new MagicString(source);
+  const magic = new OriginMappedString(source);
   const applied: Edit[] = [];
   const conflicts: Edit[] = [];
-  for (const edit of edits) {
+  for (const edit of mergeImportInsertions(edits)) {
     if (applied.some((other) => other.start === edit.start && other.end === edit.end && other.content === edit.content)) continue;
     if (applied.some((other) => overlaps(other, edit))) conflicts.push(edit);
     else applied.push(edit);
   }
   // Replacements first: magic-string drops text inserted at a chunk's edge when that chunk is overwritten later.
-  for (const edit of applied) {
-    if (edit.start === edit.end) continue;
+  const replacements = applied.filter((edit) => edit.start !== edit.end);
+  const insertions = applied.filter((edit) => edit.start === edit.end);
+  for (const edit of replacements) {
     if (edit.content === "") magic.remove(edit.start, edit.end);
     else magic.overwrite(edit.start, edit.end, edit.content);
   }
-  for (const edit of applied) if (edit.start === edit.end) magic.appendLeft(edit.start, edit.content);
+  for (const edit of insertions) magic.appendLeft(edit.start, edit.content);
+  for (const [index, edit] of insertions.entries()) {
+    const start = generatedOffset(edit.start, replacements, insertions.slice(0, index));
+    for (const origin of edit.origins ?? []) magic.addOrigin(start + origin.offset, origin.original);
+  }
   return { code: magic.toString(), magic, conflicts };
+}
+
+/**
+ * Where text inserted at `offset` starts in the output: after every replacement that ends by then
+ * and every insertion before it (magic-string keeps insertions at one point in the order made).
+ */
+function generatedOffset(offset: number, replacements: readonly Edit[], earlierInsertions: readonly Edit[]): number {
+  let generated = offset;
+  for (const edit of replacements) if (edit.end <= offset) generated += edit.content.length - (edit.end - edit.start);
+  for (const edit of earlierInsertions) if (edit.start <= offset) generated += edit.content.length;
+  return generated;
 }
 
 function overlaps(a: Edit, b: Edit): boolean {

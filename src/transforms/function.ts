@@ -1,19 +1,18 @@
 import type { Scope } from "../analysis/scope.js";
-import type { SyntaxNode } from "../parse/parser.js";
-import { functionBodyInsertion, importStatementFor } from "./edits.js";
+import { functionBodyInsertion, importStatementFor } from "./importBlock.js";
 import type { DeferralContext, DeferralResult, Strategy } from "./strategy.js";
 
 /**
  * Moves the import into every function that uses the name, first in its body (after the
  * docstring). A use in a nested function, lambda, comprehension or local class is served by the
- * innermost `def` around it.
+ * innermost `def` around it, or by an enclosing `def` that gets the import anyway.
  */
 export const functionStrategy: Strategy = {
   name: "function",
   summary: "move the import into each function that uses the name",
   defer({ heavy, lines }: DeferralContext): DeferralResult {
     const name = heavy.imported.boundName;
-    const functions = new Map<number, SyntaxNode>();
+    const functions = new Map<number, Scope>();
     for (const ref of heavy.uses.deferred) {
       const fn = innermostDef(ref.scope);
       if (!fn) {
@@ -21,14 +20,16 @@ export const functionStrategy: Strategy = {
           refused: `\`${name}\` is used in a module-level lambda on line ${lines.lineOf(ref.startIndex) + 1}, which has no body to hold an import`,
         };
       }
-      functions.set(fn.node.startIndex, fn.node);
+      functions.set(fn.node.startIndex, fn);
     }
+    const targets = [...functions.values()]
+      .filter((fn) => !importedByEnclosingTarget(fn, functions, name))
+      .sort((a, b) => a.node.startIndex - b.node.startIndex);
     const importLine = importStatementFor(heavy.imported);
-    const targets = [...functions.values()].sort((a, b) => a.startIndex - b.startIndex);
     return {
       strategy: "function",
       rewrites: [{ imported: heavy.imported, replacement: "" }],
-      edits: targets.map((fn) => functionBodyInsertion(fn, lines, importLine)),
+      edits: targets.map((fn) => functionBodyInsertion(fn.node, lines, heavy.imported)),
       message: `Move \`${importLine}\` into ${targets.length === 1 ? `\`${functionName(targets[0])}\`` : `${targets.length} functions`}`,
       keepsNameBound: false,
     };
@@ -44,6 +45,15 @@ function innermostDef(scope: Scope): Scope | undefined {
   return current;
 }
 
-function functionName(fn: SyntaxNode): string {
-  return fn.childForFieldName("name")?.text ?? "function";
+/** A nested function sees the import of an enclosing target function, unless it declares the name `global`. */
+function importedByEnclosingTarget(fn: Scope, targets: ReadonlyMap<number, Scope>, name: string): boolean {
+  for (let scope: Scope | undefined = fn; scope && scope.kind !== "module"; scope = scope.parent) {
+    if (scope.globals.has(name)) return false;
+    if (scope !== fn && targets.get(scope.node.startIndex) === scope) return true;
+  }
+  return false;
+}
+
+function functionName(fn: Scope): string {
+  return fn.node.childForFieldName("name")?.text ?? "function";
 }

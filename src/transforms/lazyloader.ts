@@ -1,5 +1,6 @@
+import type { LazyHelper } from "./edits.js";
 import { functionStrategy } from "./function.js";
-import { importStatementFor, preambleInsertion } from "./edits.js";
+import { importStatementFor } from "./importBlock.js";
 import type { DeferralContext, DeferralResult, Strategy } from "./strategy.js";
 
 export const LAZYLOADER_HELPER_NAME = "_pylazy_import";
@@ -9,7 +10,7 @@ export const LAZYLOADER_HELPER_NAME = "_pylazy_import";
  * switches to a plain module before running it, so another thread can see a half-run module
  * (fixed in CPython 3.12); this class runs the module under a lock and switches only when done.
  */
-const HELPER = `# Inserted by pylazy: import a module on first attribute access (importlib.util.LazyLoader).
+const HELPER_CODE = `# Inserted by pylazy: import a module on first attribute access (importlib.util.LazyLoader).
 class _PylazyLoadingModule(__import__("types").ModuleType):
     _lock = __import__("_thread").RLock()
     _loading = set()
@@ -30,6 +31,11 @@ class _PylazyLoadingModule(__import__("types").ModuleType):
                 finally:
                     cls._loading.discard(id(self))
         return __import__("types").ModuleType.__getattribute__(self, attr)
+
+    def __delattr__(self, attr):
+        # Load first, so that the attribute to delete is there.
+        self.__getattribute__(attr)
+        delattr(self, attr)
 
 
 def ${LAZYLOADER_HELPER_NAME}(name):
@@ -54,6 +60,8 @@ def ${LAZYLOADER_HELPER_NAME}(name):
         module.__class__ = _PylazyLoadingModule
         return module`;
 
+const HELPER: LazyHelper = { name: LAZYLOADER_HELPER_NAME, code: HELPER_CODE };
+
 /**
  * \`np = _pylazy_import("numpy")\`: the name is bound at once to a module object that runs on first
  * attribute access and is then an ordinary module. Only for \`import top_level [as x]\`: a dotted
@@ -64,18 +72,16 @@ export const lazyloaderStrategy: Strategy = {
   name: "lazyloader",
   summary: "bind the name to a module object that runs on first attribute access (importlib.util.LazyLoader)",
   defer(context: DeferralContext): DeferralResult {
-    const { heavy, model, lines } = context;
-    const imported = heavy.imported;
+    const imported = context.heavy.imported;
     const fallback = lazyloaderLimit(imported);
     if (fallback) {
       const plan = functionStrategy.defer(context);
       return "refused" in plan ? { refused: `${fallback}; ${plan.refused}` } : { ...plan, fallbackReason: fallback };
     }
-    const edits = model.moduleBindings(LAZYLOADER_HELPER_NAME).length > 0 ? [] : [preambleInsertion(model, lines, HELPER)];
     return {
       strategy: "lazyloader",
-      rewrites: [{ imported, replacement: `${imported.boundName} = ${LAZYLOADER_HELPER_NAME}(${JSON.stringify(imported.module)})` }],
-      edits,
+      rewrites: [{ imported, replacement: `${imported.boundName} = ${LAZYLOADER_HELPER_NAME}(${JSON.stringify(imported.module)})`, helper: HELPER }],
+      edits: [],
       message: `Replace \`${importStatementFor(imported)}\` with a LazyLoader module`,
       keepsNameBound: true,
     };

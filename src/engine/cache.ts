@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Diagnostic } from "./diagnostic.js";
+
+/** What a file's lint produced; `skipped` mirrors FileAnalysis.skipped. */
+export interface CachedResult {
+  diagnostics: Diagnostic[];
+  skipped?: "skip-file" | "syntax-error";
+}
+
+interface CacheEntry extends CachedResult {
+  contentHash: string;
+  /**
+   * Set when the result depends on other files (a finding whose fix a re-export elsewhere may
+   * block): then the entry holds only while the whole project is unchanged.
+   */
+  projectHash?: string;
+}
+
+interface CacheFile {
+  key: string;
+  entries: Record<string, CacheEntry>;
+}
+
+export function hashOf(...parts: (string | Buffer)[]): string {
+  const hash = createHash("sha1");
+  for (const part of parts) hash.update(part).update("\u0000");
+  return hash.digest("hex");
+}
+
+/**
+ * Lint results by file content, under `.pylazy/cache/`. The key covers pylazy's version, the
+ * settings and the costs, so a change to any of them starts afresh.
+ */
+export class LintCache {
+  private readonly entries: Record<string, CacheEntry>;
+  private dirty = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly key: string,
+    entries: Record<string, CacheEntry>,
+  ) {
+    this.entries = entries;
+  }
+
+  static open(projectRoot: string, key: string): LintCache {
+    const file = path.join(projectRoot, ".pylazy", "cache", "lint.json");
+    try {
+      const stored = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+      if (stored.key === key && stored.entries && typeof stored.entries === "object") return new LintCache(file, key, stored.entries);
+    } catch {
+      // No cache yet, or an unreadable one: start afresh.
+    }
+    return new LintCache(file, key, {});
+  }
+
+  get(relativePath: string, contentHash: string, projectHash: string): CachedResult | undefined {
+    const entry = this.entries[relativePath];
+    if (!entry || entry.contentHash !== contentHash) return undefined;
+    if (entry.projectHash !== undefined && entry.projectHash !== projectHash) return undefined;
+    return { diagnostics: entry.diagnostics, skipped: entry.skipped };
+  }
+
+  set(relativePath: string, contentHash: string, result: CachedResult, projectHash: string | undefined): void {
+    this.entries[relativePath] = { contentHash, projectHash, diagnostics: result.diagnostics, skipped: result.skipped };
+    this.dirty = true;
+  }
+
+  /** Written atomically; a cache that cannot be written is only a slower next run. */
+  save(): void {
+    if (!this.dirty) return;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      writeFileSync(path.join(path.dirname(this.file), ".gitignore"), "*\n");
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify({ key: this.key, entries: this.entries } satisfies CacheFile));
+      renameSync(temporary, this.file);
+    } catch {
+      // A read-only checkout: run without a cache.
+    }
+  }
+}

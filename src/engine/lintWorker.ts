@@ -1,0 +1,25 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { ProjectIndex } from "../analysis/projectIndex.js";
+import type { Project } from "../project/types.js";
+import { lintFileAt, lintOptionsFor, plainOutcome } from "./run.js";
+import type { LintOutcome } from "./run.js";
+
+/** What the main thread gives a lint worker: the project, and the files that are its share. */
+export interface LintWorkerInput {
+  project: Project;
+  projectFiles: string[];
+  files: { path: string; shown: string }[];
+}
+
+export type LintWorkerOutput = { index: number; outcome: LintOutcome } | { done: true };
+
+// Each worker loads its own parser and cost table and answers for its share of the files.
+const input = workerData as LintWorkerInput;
+const options = lintOptionsFor(input.project);
+options.project = new ProjectIndex(input.projectFiles, input.project.root);
+input.files.forEach((file, index) => {
+  // Trees stay here: only plain results cross the thread boundary.
+  const outcome = plainOutcome(lintFileAt(file.path, file.shown, options));
+  parentPort!.postMessage({ index, outcome } satisfies LintWorkerOutput);
+});
+parentPort!.postMessage({ done: true } satisfies LintWorkerOutput);
