@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parsePython } from "../parse/parser.js";
+import { LineIndex } from "../parse/lines.js";
 import { decodePythonSource } from "../parse/source.js";
-import type { SyntaxNode } from "../parse/parser.js";
-import { buildSemanticModel, stringLiteralValue } from "./model.js";
-import type { SemanticModel } from "./model.js";
-import { attributeChainAt } from "./attributes.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
 /** Where another module of the project reaches a name of this module. */
@@ -17,18 +13,27 @@ export interface ExternalReference {
   how: string;
 }
 
-interface IndexedFile {
-  file: string;
-  text: string;
-  module: { module: string; isPackage: boolean };
+/** What one file can reach of other modules, read once from its syntax; small enough to keep. */
+interface FileFacts {
+  /** `module\0name` of each `from module import name`, with its line. */
+  fromImports: Map<string, number>;
+  /** Names bound to a module (or a package above it) and the module each stands for. */
+  standIns: { name: string; module: string }[];
+  /** For each such name, the attribute chains read after it (`b.c` for `a.b.c`), with their lines. */
+  chains: Map<string, { chain: string; line: number }[]>;
+  /** String literals that look like dotted paths (`mock.patch("pkg.util.np.load")`), with their lines. */
+  dottedStrings: { value: string; line: number }[];
 }
 
 /**
  * Answers "does any other module of the project reach `module.name`?" over every Python file of
- * the project (tests included), reading and parsing only the files whose text mentions the name.
+ * the project (tests included). A file is read once, and parsed once, only if its text mentions
+ * both the name and the module's last component: every way of reaching `pkg.util.np` spells both.
+ * What a file reaches is read from its text with patterns, once.
  */
 export class ProjectIndex {
-  private readonly files = new Map<string, IndexedFile | null>();
+  private readonly texts = new Map<string, string | null>();
+  private readonly facts = new Map<string, FileFacts>();
   private readonly answers = new Map<string, ExternalReference | null>();
 
   constructor(
@@ -44,86 +49,119 @@ export class ProjectIndex {
   }
 
   private search(module: string, name: string, fromFile: string): ExternalReference | undefined {
-    // Every way of reaching `pkg.util.np` spells both `util` and `np` (an import, an attribute, a string).
-    const words = [name, module.split(".").pop()!].map((word) => new RegExp(`\\b${escapeRegExp(word)}\\b`));
-    for (const file of this.projectFiles) {
-      if (path.resolve(file) === fromFile) continue;
-      const indexed = this.read(file);
-      if (!indexed || !words.every((word) => word.test(indexed.text))) continue;
-      const found = referenceIn(modelOf(indexed.text, name), indexed, module, name);
+    const [withName, withModule] = [name, module.split(".").pop()!].map((word) => this.filesMentioning(word));
+    for (const file of withName) {
+      if (!withModule.has(file) || path.resolve(file) === fromFile) continue;
+      const found = reachIn(this.factsOf(file, this.textOf(file)!), module, name);
       if (found) return { ...found, file: path.relative(this.root, file) };
     }
     return undefined;
   }
 
-  private read(file: string): IndexedFile | undefined {
-    if (!this.files.has(file)) {
+  private wordIndex?: Map<string, Set<string>>;
+
+  /** The project's files whose text holds `word` as a whole word; the index is built on first use. */
+  private filesMentioning(word: string): Set<string> {
+    if (!this.wordIndex) {
+      this.wordIndex = new Map();
+      for (const file of this.projectFiles) {
+        const text = this.textOf(file);
+        if (text === undefined) continue;
+        for (const token of new Set(text.match(/[A-Za-z_]\w*/g))) {
+          const files = this.wordIndex.get(token);
+          if (files) files.add(file);
+          else this.wordIndex.set(token, new Set([file]));
+        }
+      }
+    }
+    return this.wordIndex.get(word) ?? new Set();
+  }
+
+  private textOf(file: string): string | undefined {
+    if (!this.texts.has(file)) {
       try {
-        const text = decodePythonSource(readFileSync(file)).text;
-        this.files.set(file, { file, text, module: moduleNameForFile(file) });
+        this.texts.set(file, decodePythonSource(readFileSync(file)).text);
       } catch {
         // An unreadable file cannot reach anything; lint reports it on its own.
-        this.files.set(file, null);
+        this.texts.set(file, null);
       }
     }
-    return this.files.get(file) ?? undefined;
+    return this.texts.get(file) ?? undefined;
+  }
+
+  private factsOf(file: string, text: string): FileFacts {
+    let facts = this.facts.get(file);
+    if (!facts) this.facts.set(file, (facts = readFacts(text, moduleNameForFile(file))));
+    return facts;
   }
 
 }
+
+// `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: at a line start or after `;`.
+const FROM_IMPORT = /(?:^|;)[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/gm;
+const PLAIN_IMPORT = /(?:^|;)[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/gm;
+const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
 
 /**
- * A model of the other file focused on what can reach `name`: the name itself and the names its
- * imports bind (a stand-in for the module). Not kept: a project's models would not fit in memory.
+ * Read from the text, not the syntax tree: parsing every file of a large project again would cost
+ * more than the whole lint. The patterns also match inside strings and comments, which can only
+ * add reaches: a fix may be refused that was safe, never the other way round.
  */
-function modelOf(text: string, name: string): SemanticModel | undefined {
-  const tree = parsePython(text);
-  if (tree.rootNode.hasError) return undefined;
-  try {
-    const imports = buildSemanticModel(text, tree, { focusNames: new Set() }).imports;
-    return buildSemanticModel(text, tree, { focusNames: new Set([name, ...imports.map((imported) => imported.boundName)]) });
-  } catch {
-    return undefined;
-  }
-}
-
-function referenceIn(model: SemanticModel | undefined, indexed: IndexedFile, module: string, name: string): Omit<ExternalReference, "file"> | undefined {
-  if (!model) return undefined;
-  const lineOf = (offset: number): number => indexed.text.slice(0, offset).split(/\r\n|\n|\r/).length;
-  // Names in this file that stand for `module` (or a package above it), with the dotted rest to reach it.
-  const standIns: { name: string; rest: string }[] = [];
-  for (const imported of model.imports) {
-    const base = resolveRelativeModule(imported.module, imported.level, indexed.module);
+function readFacts(rawText: string, current: { module: string; isPackage: boolean }): FileFacts {
+  const text = rawText.replace(/\\\r?\n/g, " ");
+  const lines = new LineIndex(text);
+  const lineOf = (offset: number): number => lines.lineOf(offset) + 1;
+  const facts: FileFacts = { fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
+  for (const match of text.matchAll(FROM_IMPORT)) {
+    const dots = /^\.*/.exec(match[1])![0].length;
+    const base = resolveRelativeModule(match[1].slice(dots), dots, current);
     if (base === undefined) continue;
-    if (imported.kind === "from") {
-      if (base === module && imported.importedName === name) {
-        return { line: lineOf(imported.alias.startIndex), how: `from ${module} import ${name}` };
-      }
-      const full = `${base}.${imported.importedName}`;
-      if (full === module || module.startsWith(`${full}.`)) standIns.push({ name: imported.boundName, rest: module.slice(full.length + 1) });
-    } else if (imported.asName) {
-      if (base === module || module.startsWith(`${base}.`)) standIns.push({ name: imported.asName, rest: module.slice(base.length + 1) });
-    } else {
-      const top = base.split(".")[0];
-      if (module === top || module.startsWith(`${top}.`)) standIns.push({ name: top, rest: module.slice(top.length + 1) });
+    for (const { name, bound } of importedNames(match[2].replace(/[()]/g, " "))) {
+      facts.fromImports.set(`${base}\u0000${name}`, lineOf(match.index));
+      facts.standIns.push({ name: bound, module: `${base}.${name}` });
     }
   }
-  const wanted = new Map(standIns.map((s) => [s.name, s.rest ? `${s.rest}.${name}` : name]));
-  for (const ref of model.references) {
-    const chain = wanted.get(ref.name);
-    if (chain === undefined || ref.inString) continue;
-    const reached = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
-    if (reached === chain || reached.startsWith(`${chain}.`)) return { line: lineOf(ref.startIndex), how: `${ref.name}.${chain}` };
+  for (const match of text.matchAll(PLAIN_IMPORT)) {
+    for (const { name, bound, aliased } of importedNames(match[1])) {
+      // `import pkg.util` binds `pkg`; `import pkg.util as u` binds `u` to `pkg.util`.
+      const top = name.split(".")[0];
+      facts.standIns.push({ name: aliased ? bound : top, module: aliased ? name : top });
+    }
   }
-  const dotted = `${module}.${name}`;
-  for (const literal of stringsMentioning(model.tree.rootNode, dotted)) {
-    const value = stringLiteralValue(literal) ?? "";
-    if (value === dotted || value.startsWith(`${dotted}.`)) return { line: lineOf(literal.startIndex), how: JSON.stringify(value) };
+  for (const name of new Set(facts.standIns.map((standIn) => standIn.name))) {
+    const chains: { chain: string; line: number }[] = [];
+    for (const match of text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(name)}((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g"))) {
+      chains.push({ chain: match[1].replace(/[ \t]/g, "").slice(1), line: lineOf(match.index) });
+    }
+    if (chains.length > 0) facts.chains.set(name, chains);
   }
-  return undefined;
+  for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], line: lineOf(match.index) });
+  return facts;
 }
 
-function stringsMentioning(root: SyntaxNode, text: string): SyntaxNode[] {
-  return root.descendantsOfType("string").filter((node) => node.text.includes(text));
+/** `a.b as c, d` → the imported names and the names they bind. */
+function importedNames(list: string): { name: string; bound: string; aliased: boolean }[] {
+  const names: { name: string; bound: string; aliased: boolean }[] = [];
+  for (const part of list.split(",")) {
+    const match = /^\s*([A-Za-z_][\w.]*)\s*(?:as\s+([A-Za-z_]\w*))?\s*$/.exec(part);
+    if (match) names.push({ name: match[1].replace(/\s+/g, ""), bound: match[2] ?? match[1], aliased: match[2] !== undefined });
+  }
+  return names;
+}
+
+function reachIn(facts: FileFacts, module: string, name: string): Omit<ExternalReference, "file"> | undefined {
+  const line = facts.fromImports.get(`${module}\u0000${name}`);
+  if (line !== undefined) return { line, how: `from ${module} import ${name}` };
+  for (const standIn of facts.standIns) {
+    if (!(module === standIn.module || module.startsWith(`${standIn.module}.`))) continue;
+    const rest = module.slice(standIn.module.length + 1);
+    const wanted = rest ? `${rest}.${name}` : name;
+    const hit = facts.chains.get(standIn.name)?.find(({ chain }) => chain === wanted || chain.startsWith(`${wanted}.`));
+    if (hit) return { line: hit.line, how: `${standIn.name}.${wanted}` };
+  }
+  const dotted = `${module}.${name}`;
+  const string = facts.dottedStrings.find(({ value }) => value === dotted || value.startsWith(`${dotted}.`));
+  return string && { line: string.line, how: JSON.stringify(string.value) };
 }
 
 function escapeRegExp(text: string): string {

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { ProjectIndex } from "../analysis/projectIndex.js";
 import type { Project } from "../project/types.js";
-import { lintFileAt, lintOptionsFor, plainOutcome } from "./run.js";
+import { lintInTurn, lintOptionsFor } from "./run.js";
 import type { LintOutcome } from "./run.js";
 
 /** What the main thread gives a lint worker: the project, and the files that are its share. */
@@ -17,9 +17,6 @@ export type LintWorkerOutput = { index: number; outcome: LintOutcome } | { done:
 const input = workerData as LintWorkerInput;
 const options = lintOptionsFor(input.project);
 options.project = new ProjectIndex(input.projectFiles, input.project.root);
-input.files.forEach((file, index) => {
-  // Trees stay here: only plain results cross the thread boundary.
-  const outcome = plainOutcome(lintFileAt(file.path, file.shown, options));
-  parentPort!.postMessage({ index, outcome } satisfies LintWorkerOutput);
-});
+// Trees stay here: only plain results cross the thread boundary, as each file is done.
+await lintInTurn(input.files, options, (index, outcome) => parentPort!.postMessage({ index, outcome } satisfies LintWorkerOutput));
 parentPort!.postMessage({ done: true } satisfies LintWorkerOutput);

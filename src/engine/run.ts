@@ -19,6 +19,7 @@ import { selectRules } from "../rules/index.js";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { StrategyName } from "../transforms/strategy.js";
 import { hashOf, LintCache } from "./cache.js";
+import { FILES_PER_RELEASE, releaseNativeMemory } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { lintSource } from "./lintSource.js";
 import type { FileAnalysis, LintOptions } from "./lintSource.js";
@@ -185,7 +186,7 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     else pending.push({ index, path: file, shown });
   });
   const useWorkers = pending.length >= WORKER_THRESHOLD && jobCount() > 1;
-  const linted = useWorkers ? await lintOnWorkers(pending, prepared) : pending.map((file) => plainOutcome(lintFileAt(file.path, file.shown, prepared.options)));
+  const linted = useWorkers ? await lintOnWorkers(pending, prepared) : await lintInTurn(pending, prepared.options);
   linted.forEach((outcome, position) => {
     const file = pending[position];
     outcomes[file.index] = outcome;
@@ -202,6 +203,18 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     else diagnostics.push(...outcome.diagnostics);
   });
   return { project, diagnostics, problems };
+}
+
+/** Lints files one after the other, keeping only their diagnostics, and freeing their trees as it goes. */
+export async function lintInTurn(files: readonly { path: string; shown: string }[], options: LintOptions, onResult?: (index: number, outcome: LintOutcome) => void): Promise<LintOutcome[]> {
+  const outcomes: LintOutcome[] = [];
+  for (const [index, file] of files.entries()) {
+    const outcome = plainOutcome(lintFileAt(file.path, file.shown, options));
+    outcomes.push(outcome);
+    onResult?.(index, outcome);
+    if (index % FILES_PER_RELEASE === FILES_PER_RELEASE - 1) await releaseNativeMemory();
+  }
+  return outcomes;
 }
 
 // Below this many files a thread pool costs more to start than it saves.
