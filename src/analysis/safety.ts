@@ -34,6 +34,10 @@ export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file:
   if (model.dunderAll.names.has(name)) {
     blockers.push({ reason: `\`${name}\` is listed in \`__all__\` (a re-export)`, unsafe: false, onlyWhenUnbound: true });
   }
+  const spelled = nameSpelledInString(model, name);
+  if (spelled !== undefined) {
+    blockers.push({ reason: `\`${name}\` is spelled in a string, which code may use to look it up`, at: spelled, unsafe: false, onlyWhenUnbound: true });
+  }
   const external = file.path && project?.externalReference(file.module, name, file.path);
   if (external) {
     blockers.push({ reason: `another module reaches \`${name}\` here: ${external.file}:${external.line} (\`${external.how}\`)`, unsafe: false, onlyWhenUnbound: true });
@@ -68,11 +72,26 @@ function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel)
     if (other === heavy.imported || other.boundName === heavy.imported.boundName || other.scope !== model.moduleScope || other.kind !== "import") continue;
     const standsFor = other.asName ? other.module : other.module.split(".")[0];
     if (!loaded.startsWith(`${standsFor}.`)) continue;
+    // `import os.path` loads `os.path` itself: `os.path.x` does not depend on `from os.path import y`.
+    if (other.module === loaded || other.module.startsWith(`${loaded}.`)) continue;
     const rest = loaded.slice(standsFor.length + 1);
     for (const ref of model.moduleReferences(other.boundName)) {
       const chain = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
       if (chain === rest || chain.startsWith(`${rest}.`)) return { name: other.boundName, chain: `${other.boundName}.${chain}`, at: ref.startIndex };
     }
+  }
+  return undefined;
+}
+
+/**
+ * `exported = ["dumps"]`, `getattr(module, "dumps")`: a string holding exactly the name may be
+ * how other code finds it (jinja2 generates imports from such a list), as `__all__` is.
+ */
+function nameSpelledInString(model: SemanticModel, name: string): number | undefined {
+  const quoted = new RegExp(`(["'])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\1`, "g");
+  for (const match of model.source.matchAll(quoted)) {
+    const node = model.tree.rootNode.descendantForIndex(match.index + 1);
+    if (node.type === "string_content" || node.type === "string") return match.index;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { parsePython } from "../parse/parser.js";
-import { applyEdits, statementEdits } from "../transforms/edits.js";
+import { applyEdits, planEdits } from "../transforms/edits.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { PlannedFix } from "./fixes.js";
 import type { FileAnalysis } from "./lintSource.js";
@@ -18,7 +18,9 @@ export interface FileFixResult {
 
 /**
  * Applies every fix of one file in a single pass: edits to the same import statement are merged,
- * overlapping edits refuse the file, and the result must parse cleanly or nothing is changed.
+ * so is the code the fixes add to the module (one helper, one `TYPE_CHECKING` block, one
+ * `__getattr__`, one `__lazy_modules__`), overlapping edits refuse the file, and the result must
+ * parse cleanly (PEP 810 `lazy` included) or nothing is changed.
  */
 export function applyFileFixes(analysis: FileAnalysis, options: { unsafeFixes: boolean }): FileFixResult {
   const result: FileFixResult = { output: analysis.source, applied: [], refused: [] };
@@ -31,8 +33,7 @@ export function applyFileFixes(analysis: FileAnalysis, options: { unsafeFixes: b
   }
   if (result.applied.length === 0) return result;
 
-  const plans = result.applied.map(({ planned }) => planned.plan);
-  const edits = [...statementEdits(plans.flatMap((plan) => plan.rewrites), analysis.lines), ...plans.flatMap((plan) => plan.edits)];
+  const edits = planEdits(result.applied.map(({ planned }) => planned.plan), analysis.lines);
   const { code, magic, conflicts } = applyEdits(analysis.source, edits);
   if (conflicts.length > 0) return failed(result, `overlapping edits at offset ${conflicts[0].start}`);
   if (parsePython(code).rootNode.hasError) return failed(result, "the rewritten file does not parse (a pylazy bug: please report it)");

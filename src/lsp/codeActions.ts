@@ -43,6 +43,8 @@ function quickFixes(analysis: FileAnalysis, uri: string, range: Range, settings:
     // A strategy that cannot apply may fall back to another: offer each resulting rewrite once.
     const offered = new Set<string>();
     for (const strategy of STRATEGY_NAMES) {
+      // `__lazy_modules__` changes nothing before 3.15: not worth a quick fix for older targets.
+      if (strategy === "lazy-modules" && !targetsLazyImports(lintOptions.targetVersion)) continue;
       const planned = planFix(heavy, finding.fix, { model, lines, file, blockers }, { ...lintOptions, strategy });
       if ("refused" in planned || offered.has(planned.fix.strategy)) continue;
       const unsafe = planned.fix.applicability === "unsafe";
@@ -105,4 +107,8 @@ function overlaps(a: Range, b: Range): boolean {
 
 function isBefore(a: LspPosition, b: LspPosition): boolean {
   return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function targetsLazyImports(targetVersion: string): boolean {
+  return Number(/^py3(\d+)$/.exec(targetVersion)?.[1] ?? "0") >= 15;
 }

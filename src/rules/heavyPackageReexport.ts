@@ -36,8 +36,18 @@ def __getattr__(name):
 \`\`\`
 
 ## Fix safety
-The fix keeps every name reachable as an attribute of the package and keeps \`__all__\` as it
-is. It is refused when the package already defines \`__getattr__\` or \`__dir__\`.
+\`pylazy fix --strategy getattr\` (or \`auto\` before Python 3.15) removes the import, keeps it under
+\`if TYPE_CHECKING:\` for type checkers, and adds after the top imports a \`__getattr__\` that
+imports the name on first access and caches it in the module's globals, and a \`__dir__\` that
+lists it. Every name stays reachable as an attribute of the package (so \`from mypkg import name\`,
+\`mock.patch\` and \`from mypkg import *\` still work), \`__all__\` is kept as it is, a submodule
+the import loaded (\`mypkg.frames\`) stays reachable, and functions of the \`__init__.py\` that use
+the name import it themselves. The fix is refused when the package already defines
+\`__getattr__\` or \`__dir__\`, when the name is bound again in the \`__init__.py\`, and when the
+package has no \`__all__\` (\`from mypkg import *\` would lose the name). A module that imports the
+name back from the package while the package is still being imported (a circular import) finds
+it only once \`__getattr__\` is defined. With \`--target-version py315\` or later, \`auto\` writes
+\`lazy from … import …\` instead. The default strategy, \`function\`, does not fix this rule.
 
 ## Options
 - \`threshold\`, \`profile\`, \`keep-eager\` as for LZ001.

@@ -30,8 +30,16 @@ if TYPE_CHECKING:
 \`\`\`
 
 ## Fix safety
-Libraries that evaluate annotations at runtime (\`typing.get_type_hints\`, pydantic,
-some dependency injectors) need the name at runtime; such code should keep the import.
+\`pylazy fix --strategy type-checking\` (or \`auto\` before Python 3.15) moves the import into the
+module's first \`if TYPE_CHECKING:\` block, or into a new one after the top imports, importing
+\`TYPE_CHECKING\` from \`typing\` unless \`TYPE_CHECKING\` or \`import typing\` is bound already.
+The name is then unbound at runtime: the fix is refused when another module imports it from this
+one, when it is listed in \`__all__\` or rebound, and when an annotation using it is evaluated at
+runtime and is more than a plain dotted name (a plain one is quoted). Libraries that evaluate
+annotations at runtime (\`typing.get_type_hints\`, pydantic, some dependency injectors) need the
+name at runtime; such code should keep the import (\`# noqa: LZ003\`). With
+\`--target-version py315\` or later, \`auto\` writes \`lazy import\` instead, which keeps the name
+available to them. The default strategy, \`function\`, does not fix this rule.
 
 ## Options
 - \`threshold\`, \`profile\`, \`keep-eager\` as for LZ001.

@@ -2,11 +2,17 @@ import type MagicString from "magic-string";
 import type { ImportedName } from "../analysis/model.js";
 import type { LineIndex } from "../parse/lines.js";
 import type { SyntaxNode } from "../parse/parser.js";
+import { getattrSections } from "./getattr.js";
+import type { HeaderSection } from "./header.js";
+import { headerInsertion } from "./header.js";
 import type { ImportInsertion } from "./importBlock.js";
 import { mergeImportInsertions } from "./importBlock.js";
-import { helperInsertion, helperPlacement } from "./lazyBindings.js";
+import { helperPlacement, helperSections } from "./lazyBindings.js";
+import { lazyModulesEdit } from "./lazyModules.js";
 import { afterLineEnding, blankLineRemovals, endOfLine, indentationAt, removedLines } from "./layout.js";
 import { OriginMappedString } from "./sourceMap.js";
+import type { DeferralPlan, ModuleAddition } from "./strategy.js";
+import { typeCheckingAdditions } from "./typeCheckingBlock.js";
 
 /** Replace `[start, end)` of the original text with `content` (an insertion when start === end). */
 export interface Edit {
@@ -33,23 +39,33 @@ export interface LazyHelper {
   code: string;
 }
 
-/** What a strategy does to one imported name in its statement: drop it, or put code in its place. */
+/** What a strategy does to one imported name in its statement: drop it, make it lazy, or put code in its place. */
 export interface ImportRewrite {
   imported: ImportedName;
   /** Statement text that takes the name's place (`np = _pylazy_import("numpy")`), or "" to drop it. */
   replacement: string;
   /** The helper the replacement calls. */
   helper?: LazyHelper;
+  /** PEP 810: the name stays imported, by a statement that starts with the soft keyword `lazy`. */
+  lazy?: boolean;
+}
+
+/** What module-level additions become: edits in place, or sections of the code inserted after the top imports. */
+export interface AdditionEdits {
+  edits: Edit[];
+  header?: { at: number; sections: HeaderSection[] };
 }
 
 /**
- * Rewrites every statement touched by `rewrites` once: the names that stay are kept in a smaller
- * import, the names that go are dropped or replaced, and a statement left empty is removed with
- * its line, along with blank lines it leaves doubled. Replacements that call a helper get it
- * inserted once, after the imports at the top of the file, and move there if they were among them.
- * Text outside those statements and lines is not touched.
+ * The edits of several plans for one file, made together: every statement they touch is rewritten
+ * once (the names that stay are kept in a smaller import, the names that go are dropped, replaced
+ * or made lazy), a statement left empty is removed with its line, along with blank lines it leaves
+ * doubled, and the code the plans add to the module (helper, `TYPE_CHECKING` block, `__getattr__`,
+ * `__lazy_modules__`) is inserted once, after the imports at the top of the file. Text outside
+ * those statements and lines is not touched.
  */
-export function statementEdits(rewrites: readonly ImportRewrite[], lines: LineIndex): Edit[] {
+export function planEdits(plans: readonly Pick<DeferralPlan, "rewrites" | "edits" | "additions">[], lines: LineIndex): Edit[] {
+  const rewrites = plans.flatMap((plan) => plan.rewrites);
   const placement = helperPlacement(rewrites, lines);
   const hoisted = new Set(placement?.hoisted);
   const byStatement = new Map<number, { statement: SyntaxNode; rewrites: ImportRewrite[] }>();
@@ -62,28 +78,55 @@ export function statementEdits(rewrites: readonly ImportRewrite[], lines: LineIn
   }
   const edits: Edit[] = [];
   for (const { statement, rewrites: group } of byStatement.values()) {
-    const replacements = group.map((rewrite) => ({ imported: rewrite.imported, replacement: hoisted.has(rewrite) ? "" : rewrite.replacement }));
-    edits.push(rewriteStatement(statement, replacements, lines));
+    edits.push(rewriteStatement(statement, group.map((rewrite) => (hoisted.has(rewrite) ? { ...rewrite, replacement: "" } : rewrite)), lines));
   }
+  const additions = additionEdits(plans.flatMap((plan) => plan.additions), lines);
+  if (placement) additions.push({ edits: [], header: { at: placement.at, sections: helperSections(placement, lines) } });
+  const headers = additions.flatMap((addition) => (addition.header ? [addition.header] : []));
+
   const removed = removedLines(edits, lines);
-  const barrier = placement && placement.at < lines.text.length ? lines.lineOf(placement.at) : undefined;
-  const blankLines = blankLineRemovals(lines, removed, barrier);
-  if (placement) edits.push(helperInsertion(placement, lines, new Set([...removed, ...removedLines(blankLines, lines)])));
-  return [...edits, ...blankLines];
+  const barriers = new Set(headers.filter(({ at }) => at < lines.text.length).map(({ at }) => lines.lineOf(at)));
+  const blankLines = blankLineRemovals(lines, removed, barriers);
+  const removedWithBlanks = new Set([...removed, ...removedLines(blankLines, lines)]);
+  for (const at of new Set(headers.map((header) => header.at))) {
+    const sections = headers.filter((header) => header.at === at).flatMap((header) => header.sections);
+    if (sections.length > 0) edits.push(headerInsertion(at, sections, lines, removedWithBlanks));
+  }
+  return [...edits, ...blankLines, ...additions.flatMap((addition) => addition.edits), ...plans.flatMap((plan) => plan.edits)];
 }
 
-function rewriteStatement(statement: SyntaxNode, rewrites: ImportRewrite[], lines: LineIndex): Edit {
+/** The module-level additions of a file, merged by kind; in the code after the top imports, the `TYPE_CHECKING` block comes first. */
+function additionEdits(additions: readonly ModuleAddition[], lines: LineIndex): AdditionEdits[] {
+  const ofKind = <K extends ModuleAddition["kind"]>(kind: K): Extract<ModuleAddition, { kind: K }>[] =>
+    additions.filter((addition): addition is Extract<ModuleAddition, { kind: K }> => addition.kind === kind);
+  const typeChecking = ofKind("type-checking");
+  const getattr = ofKind("getattr");
+  const lazyModules = ofKind("lazy-modules");
+  return [
+    ...(typeChecking.length > 0 ? [typeCheckingAdditions(typeChecking, lines)] : []),
+    ...(getattr.length > 0 ? [{ edits: [], header: getattrSections(getattr, lines) }] : []),
+    ...(lazyModules.length > 0 ? [{ edits: [lazyModulesEdit(lazyModules, lines)] }] : []),
+  ];
+}
+
+function rewriteStatement(statement: SyntaxNode, rewrites: readonly ImportRewrite[], lines: LineIndex): Edit {
   const source = lines.text;
+  const aliases = statement.childrenForFieldName("name");
+  const lazy = new Set(rewrites.filter((r) => r.lazy).map((r) => r.imported.alias.startIndex));
+  // Every name made lazy: the soft keyword before the statement is the whole change.
+  if (lazy.size === aliases.length) return { start: statement.startIndex, end: statement.startIndex, content: "lazy " };
   const removed = new Set(rewrites.map((r) => r.imported.alias.startIndex));
-  const kept = statement.childrenForFieldName("name").filter((alias) => !removed.has(alias.startIndex));
-  const parts: string[] = [];
-  if (kept.length > 0) parts.push(keptImport(statement, kept));
-  const ordered = [...rewrites].sort((a, b) => a.imported.alias.startIndex - b.imported.alias.startIndex);
-  for (const rewrite of ordered) if (rewrite.replacement) parts.push(rewrite.replacement);
+  const kept = aliases.filter((alias) => !removed.has(alias.startIndex));
+  const lazyAliases = aliases.filter((alias) => lazy.has(alias.startIndex));
+  const replaced = [...rewrites].filter((r) => !r.lazy && r.replacement).sort((a, b) => a.imported.alias.startIndex - b.imported.alias.startIndex);
 
   const indentation = indentationAt(lines, statement.startIndex);
   const lineEnd = endOfLine(source, statement.endIndex);
   const aloneOnLine = indentation !== undefined && /^[ \t\f]*(#.*)?$/.test(source.slice(statement.endIndex, lineEnd));
+  const lazyPart = lazyAliases.length > 0 ? [`lazy ${keptImport(statement, lazyAliases)}`] : [];
+  const keptPart = kept.length > 0 ? [keptImport(statement, kept)] : [];
+  // `lazy` must start its line: before the other statements when they share it.
+  const parts = [...(aloneOnLine ? [...keptPart, ...lazyPart] : [...lazyPart, ...keptPart]), ...replaced.map((r) => r.replacement)];
   if (aloneOnLine) {
     if (parts.length === 0) {
       // Drop the whole line, its comment and line ending included.

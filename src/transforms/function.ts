@@ -10,6 +10,7 @@ import type { DeferralContext, DeferralResult, Strategy } from "./strategy.js";
 export const functionStrategy: Strategy = {
   name: "function",
   summary: "move the import into each function that uses the name",
+  fixes: ["defer"],
   defer({ heavy, lines }: DeferralContext): DeferralResult {
     const name = heavy.imported.boundName;
     const functions = new Map<number, Scope>();
@@ -30,6 +31,7 @@ export const functionStrategy: Strategy = {
       strategy: "function",
       rewrites: [{ imported: heavy.imported, replacement: "" }],
       edits: targets.map((fn) => functionBodyInsertion(fn.node, lines, heavy.imported)),
+      additions: [],
       message: `Move \`${importLine}\` into ${targets.length === 1 ? `\`${functionName(targets[0])}\`` : `${targets.length} functions`}`,
       keepsNameBound: false,
     };

@@ -28,30 +28,40 @@ export function importStatementFor(...names: ImportedName[]): string {
  * after it gets a blank line before it.
  */
 export function functionBodyInsertion(fn: SyntaxNode, lines: LineIndex, imported: ImportedName): Edit {
-  const body = fn.childForFieldName("body")!;
+  const opensBody = (statement: SyntaxNode, index: number): boolean => (index === 0 && isDocstring(statement)) || DECLARATIONS.has(statement.type);
+  return bodyInsertion(fn, fn.childForFieldName("body")!, lines, [imported], opensBody);
+}
+
+/** Imports inserted first in the block of a compound statement (`if TYPE_CHECKING:`), in its indentation. */
+export function blockStartInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, names: ImportedName[]): Edit {
+  return bodyInsertion(owner, body, lines, names, () => false);
+}
+
+/** Imports inserted in `body` of `owner`, after the statements for which `opensBody` holds. */
+function bodyInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, names: ImportedName[], opensBody: (statement: SyntaxNode, index: number) => boolean): Edit {
   const statements = body.namedChildren.filter((node) => node.type !== "comment");
   const eol = lines.lineEnding;
   let leading = 0;
-  while (leading < statements.length && ((leading === 0 && isDocstring(statements[0])) || DECLARATIONS.has(statements[leading].type))) leading++;
+  while (leading < statements.length && opensBody(statements[leading], leading)) leading++;
   const [last, next] = [statements[leading - 1], statements[leading]];
   if (last) {
     const indentation = indentationAt(lines, last.startIndex);
     const blankAfter = next && isDefinition(next) && next.startPosition.row === last.endPosition.row + 1 ? eol : "";
     const layout = indentation === undefined ? { before: "; ", separator: "; ", after: "" } : { before: `${eol}${indentation}`, separator: `${eol}${indentation}`, after: blankAfter };
-    return importInsertion(last.endIndex, { names: [imported], ...layout });
+    return importInsertion(last.endIndex, { names, ...layout });
   }
   const first = next;
   const indentation = indentationAt(lines, first.startIndex);
   // `def f(): return x` keeps its body on the header line: join with semicolons.
-  if (indentation === undefined) return importInsertion(first.startIndex, { names: [imported], before: "", separator: "; ", after: "; " });
+  if (indentation === undefined) return importInsertion(first.startIndex, { names, before: "", separator: "; ", after: "; " });
   const blankAfter = isDefinition(first) ? eol : "";
   // Comments that open the body belong to the statement below them: the import goes above them.
-  const comment = fn.namedChildren.find((child) => child.type === "comment" && child.startIndex < body.startIndex && indentationAt(lines, child.startIndex) !== undefined);
+  const comment = owner.namedChildren.find((child) => child.type === "comment" && child.startIndex < body.startIndex && indentationAt(lines, child.startIndex) !== undefined);
   if (comment) {
     const lineStart = lines.lineStart(lines.lineOf(comment.startIndex));
-    return importInsertion(lineStart, { names: [imported], before: indentation, separator: `${eol}${indentation}`, after: `${eol}${blankAfter}` });
+    return importInsertion(lineStart, { names, before: indentation, separator: `${eol}${indentation}`, after: `${eol}${blankAfter}` });
   }
-  return importInsertion(first.startIndex, { names: [imported], before: "", separator: `${eol}${indentation}`, after: `${eol}${blankAfter}${indentation}` });
+  return importInsertion(first.startIndex, { names, before: "", separator: `${eol}${indentation}`, after: `${eol}${blankAfter}${indentation}` });
 }
 
 const DECLARATIONS = new Set(["global_statement", "nonlocal_statement"]);
@@ -69,7 +79,7 @@ function importInsertion(at: number, imports: ImportInsertion): Edit {
  * `from` module share a statement, each `import` has its own (PEP 8). Each line's origin is the
  * statement it came from, for the source map.
  */
-function renderImports(imports: ImportInsertion): { content: string; origins: Origin[] } {
+export function renderImports(imports: ImportInsertion): { content: string; origins: Origin[] } {
   const seen = new Set<number>();
   const statements: ImportedName[][] = [];
   const fromModules = new Map<string, ImportedName[]>();

@@ -66,9 +66,9 @@ export function removedLines(edits: readonly Edit[], lines: LineIndex): Set<numb
  * Removals of the blank lines that only separated removed imports from the code around them.
  * Where removed lines leave several runs of blank lines next to each other, the longest run stays
  * (the last of equal ones): the code after it keeps the spacing it had. At the start or end of the
- * file, none stays. `barrier` is a line before which code is inserted: runs never cross it.
+ * file, none stays. `barriers` are lines before which code is inserted: runs never cross them.
  */
-export function blankLineRemovals(lines: LineIndex, removed: ReadonlySet<number>, barrier?: number): Edit[] {
+export function blankLineRemovals(lines: LineIndex, removed: ReadonlySet<number>, barriers: ReadonlySet<number> = new Set()): Edit[] {
   const count = lineCount(lines);
   const edits: Edit[] = [];
   let line = 0;
@@ -78,8 +78,8 @@ export function blankLineRemovals(lines: LineIndex, removed: ReadonlySet<number>
       continue;
     }
     const first = line;
-    while (line < count && (removed.has(line) || isBlank(lines, line)) && !(line === barrier && line > first)) line++;
-    edits.push(...runRemovals(lines, removed, first, line, { codeBefore: first > 0 || first === barrier, codeAfter: line < count || line === barrier }));
+    while (line < count && (removed.has(line) || isBlank(lines, line)) && !(barriers.has(line) && line > first)) line++;
+    edits.push(...runRemovals(lines, removed, first, line, { codeBefore: first > 0 || barriers.has(first), codeAfter: line < count || barriers.has(line) }));
   }
   return edits;
 }

@@ -71,6 +71,7 @@ const HELPER: LazyHelper = { name: LAZYLOADER_HELPER_NAME, code: HELPER_CODE };
 export const lazyloaderStrategy: Strategy = {
   name: "lazyloader",
   summary: "bind the name to a module object that runs on first attribute access (importlib.util.LazyLoader)",
+  fixes: ["defer"],
   defer(context: DeferralContext): DeferralResult {
     const imported = context.heavy.imported;
     const fallback = lazyloaderLimit(imported);
@@ -82,6 +83,7 @@ export const lazyloaderStrategy: Strategy = {
       strategy: "lazyloader",
       rewrites: [{ imported, replacement: `${imported.boundName} = ${LAZYLOADER_HELPER_NAME}(${JSON.stringify(imported.module)})`, helper: HELPER }],
       edits: [],
+      additions: [],
       message: `Replace \`${importStatementFor(imported)}\` with a LazyLoader module`,
       keepsNameBound: true,
     };

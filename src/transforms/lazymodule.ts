@@ -61,6 +61,7 @@ const HELPER: LazyHelper = { name: LAZYMODULE_HELPER_NAME, code: HELPER_CODE };
 export const lazymoduleStrategy: Strategy = {
   name: "lazymodule",
   summary: "bind the name to a types.ModuleType proxy that imports on first attribute access",
+  fixes: ["defer"],
   defer(context: DeferralContext): DeferralResult {
     const imported = context.heavy.imported;
     if (imported.kind === "from") {
@@ -75,6 +76,7 @@ export const lazymoduleStrategy: Strategy = {
       strategy: "lazymodule",
       rewrites: [{ imported, replacement: `${imported.boundName} = ${LAZYMODULE_HELPER_NAME}(${args})`, helper: HELPER }],
       edits: [],
+      additions: [],
       message: `Replace \`${importStatementFor(imported)}\` with a lazy module proxy`,
       keepsNameBound: true,
     };
