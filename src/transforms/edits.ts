@@ -60,9 +60,9 @@ export interface AdditionEdits {
  * The edits of several plans for one file, made together: every statement they touch is rewritten
  * once (the names that stay are kept in a smaller import, the names that go are dropped, replaced
  * or made lazy), a statement left empty is removed with its line, along with blank lines it leaves
- * doubled, and the code the plans add to the module (helper, `TYPE_CHECKING` block, `__getattr__`,
- * `__lazy_modules__`) is inserted once, after the imports at the top of the file. Text outside
- * those statements and lines is not touched.
+ * doubled, and the code the plans add to the module is inserted once: the helper, the
+ * `TYPE_CHECKING` block and `__getattr__` after the imports at the top of the file, the
+ * `__lazy_modules__` entries before them. Text outside those statements and lines is not touched.
  */
 export function planEdits(plans: readonly Pick<DeferralPlan, "rewrites" | "edits" | "additions">[], lines: LineIndex): Edit[] {
   const rewrites = plans.flatMap((plan) => plan.rewrites);

@@ -26,9 +26,9 @@ export const lazyModulesStrategy: Strategy = {
     if (module === undefined) return { refused: "the relative import cannot be resolved to the full module name `__lazy_modules__` needs" };
     const existing = lazyModulesLiteral(model, lines);
     if ("refused" in existing) return existing;
-    const before3_15 = targetMinor(targetVersion) < LAZY_IMPORTS_MINOR;
+    const inertOnTarget = targetMinor(targetVersion) < LAZY_IMPORTS_MINOR;
     if (existing.listed.has(module)) {
-      return { refused: `\`${module}\` is already in \`${NAME}\`${before3_15 ? `, which changes nothing before Python 3.15 (target ${targetVersion})` : ""}` };
+      return { refused: `\`${module}\` is already in \`${NAME}\`${inertOnTarget ? `, which changes nothing before Python 3.15 (target ${targetVersion})` : ""}` };
     }
     if (existing.literal && existing.literal.startIndex > imported.statement.startIndex) {
       return { refused: `\`${NAME}\` is assigned on line ${lines.lineOf(existing.literal.startIndex) + 1}, after this import: move it above the imports` };
@@ -36,7 +36,7 @@ export const lazyModulesStrategy: Strategy = {
     if (!existing.literal && creationPoint(model.tree.rootNode, lines) === undefined) {
       return { refused: `no line of its own for \`${NAME}\` after the docstring and \`__future__\` imports` };
     }
-    const effect = before3_15 ? `lazy on Python 3.15+; on ${targetVersion} it changes nothing until then` : "Python 3.15+ imports it lazily";
+    const effect = inertOnTarget ? `lazy on Python 3.15+; on ${targetVersion} it changes nothing until then` : "Python 3.15+ imports it lazily";
     return {
       strategy: "lazy-modules",
       rewrites: [],

@@ -58,7 +58,10 @@ export interface DeferralPlan {
   additions: ModuleAddition[];
   /** One line for the user: "Move `import numpy as np` into 2 functions". */
   message: string;
-  /** The name stays bound at module level (a proxy), so re-exports and rebinding are not at risk. */
+  /**
+   * The name stays reachable at module level (bound to a proxy or a lazy object, or served by a
+   * module `__getattr__`), so re-exports and rebinding are not at risk.
+   */
   keepsNameBound: boolean;
   /** Why the requested strategy was not used, when it fell back to another. */
   fallbackReason?: string;

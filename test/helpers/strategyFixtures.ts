@@ -29,7 +29,7 @@ export function variant(name: string): Variant {
 
 // Until src/engine/python/verify_rewrites.py accepts PEP 810 on older Pythons and these strategies'
 // additions (TYPE_CHECKING blocks, __getattr__, __lazy_modules__), their rewrites are written unverified.
-export const UNVERIFIED = ["--no-verify"];
+export const UNVERIFIED: string[] = [];
 
 export const strategyCases: string[] = fs
   .readdirSync(STRATEGY_FIXTURES, { withFileTypes: true })
