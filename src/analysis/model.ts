@@ -855,7 +855,8 @@ function deleteTargets(node: SyntaxNode): SyntaxNode[] {
   return targets;
 }
 
-function isTypeCheckingCondition(condition: SyntaxNode): boolean {
+/** `TYPE_CHECKING`, `typing.TYPE_CHECKING`: the condition of a block that only type checkers run. */
+export function isTypeCheckingCondition(condition: SyntaxNode): boolean {
   const text = condition.text.replace(/\s+/g, "");
   return text === "TYPE_CHECKING" || /^[A-Za-z_][\w.]*\.TYPE_CHECKING$/.test(text);
 }

@@ -6,6 +6,7 @@ import { afterLastTopImport, moduleOf } from "./header.js";
 import { blockStartInsertion, renderImports } from "./importBlock.js";
 import { indentUnit } from "./layout.js";
 import type { ModuleAddition, TypeCheckingBlock } from "./strategy.js";
+import { isTypeCheckingCondition } from "../analysis/model.js";
 
 const TYPING_MODULES = new Set(["typing", "typing_extensions"]);
 
@@ -29,12 +30,6 @@ export function typeCheckingBlock(model: SemanticModel, lines: LineIndex): TypeC
   const typing = moduleImports.find((imported) => imported.kind === "import" && imported.module === "typing");
   if (typing) return { condition: `${typing.boundName}.TYPE_CHECKING`, importsTypeChecking: false };
   return { condition: "TYPE_CHECKING", importsTypeChecking: true };
-}
-
-/** `TYPE_CHECKING`, `typing.TYPE_CHECKING`: the condition of a block that only type checkers run. */
-export function isTypeCheckingCondition(condition: SyntaxNode): boolean {
-  const text = condition.text.replace(/\s+/g, "");
-  return text === "TYPE_CHECKING" || /^[A-Za-z_][\w.]*\.TYPE_CHECKING$/.test(text);
 }
 
 /** Every import of the file that moves under `if TYPE_CHECKING:`, in one block. */
