@@ -108,12 +108,27 @@ test("lazy-modules says a listed module changes nothing before 3.15, refuses a _
   const late = "import heavy_a\n\n__lazy_modules__ = {'json'}\n\n\ndef value():\n    return heavy_a.VALUE\n";
   const root = project({ "app.py": app, "late.py": late });
   const fix = (): string => runCli(["fix", ".", "--strategy", "lazy-modules", "--profile", "costs.log", ...UNVERIFIED], root).stdout;
-  assert.match(fix(), /late\.py:1:1: left `heavy_a` as it was: `__lazy_modules__` is assigned on line 3, after this import: move it above the imports/);
+  const first = fix();
+  assert.match(first, /late\.py:1:1: left `heavy_a` as it was: `__lazy_modules__` is assigned on line 3, after this import: move it above the imports/);
+  // Listing a module defers nothing on py39: the summary must not count it as a deferred import.
+  assert.match(first, /^1 file changed; deferred 0 imports, listed 1 in `__lazy_modules__` \(lazy from Python 3\.15, unchanged before\), left 1 as it was\.$/m);
+  assert.doesNotMatch(first, /Modules moved out of startup/);
   assert.equal(fs.readFileSync(path.join(root, "app.py"), "utf8"), `__lazy_modules__ = {"heavy_a"}\n\n${app}`);
   assert.match(fix(), /app\.py:3:1: left `heavy_a` as it was: `heavy_a` is already in `__lazy_modules__`, which changes nothing before Python 3\.15 \(target py39\)/);
   assert.equal(fs.readFileSync(path.join(root, "app.py"), "utf8"), `__lazy_modules__ = {"heavy_a"}\n\n${app}`);
   const stillEager = lintJson(root).filter((d) => d.filename === "app.py" && d.code === "LZ001");
   assert.equal(stillEager.length, 1, "before 3.15 the listed import is still eager, and still reported");
+  const onPy315 = lintJson(root, ["--target-version", "py315"]).filter((d) => d.filename === "app.py");
+  assert.deepEqual(onPy315, [], "on 3.15 the listed import is lazy already: nothing to report");
+});
+
+test("on 3.15 the fix summary counts lazy-modules rewrites as deferred imports", () => {
+  const root = project({ "app.py": "import heavy_a\n\n\ndef value():\n    return heavy_a.VALUE\n" });
+  const result = runCli(["fix", ".", "--strategy", "lazy-modules", "--target-version", "py315", "--profile", "costs.log", "--format", "json", ...UNVERIFIED], root);
+  const summary = JSON.parse(result.stdout) as { imports_deferred: number; imports_listed_for_python315: number };
+  assert.equal(summary.imports_deferred, 1);
+  assert.equal(summary.imports_listed_for_python315, 0);
+  assert.deepEqual(lintJson(root, ["--target-version", "py315"]).filter((d) => d.code === "LZ001"), [], "lint after the fix is clean on 3.15");
 });
 
 /**

@@ -22,6 +22,7 @@ const TYPING_ONLY: Record<string, string[]> = {
   typing_only_with_import_typing: ["heavy_c"],
   extends_type_checking_block: ["heavy_c"],
   crlf_docstring_and_future_import: ["heavy_c"],
+  typing_only_keeps_comments: ["heavy_c"],
 };
 
 /**

@@ -226,6 +226,20 @@ test("fix all in file rewrites every fixable import with the configured strategy
   assert.equal(await client.stop(), 0);
 });
 
+test("with strategy auto, the quick fix preferred is the one auto chose", async () => {
+  const root = project({ "report.py": REPORT_PY }, '[tool.pylazy]\nstrategy = "auto"\n');
+  const client = await EditorClient.start(root);
+  const uri = await client.open(path.join(root, "report.py"));
+  await client.diagnostics(uri, 1);
+  const quickFixes = await client.codeActions(uri, { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, ["quickfix"]);
+  // Below 3.15, auto defers `import x` with a LazyLoader proxy.
+  assert.deepEqual(
+    quickFixes.filter((action) => action.isPreferred).map((action) => action.title),
+    ["pylazy (LZ001): Replace `import pandas as pd` with a LazyLoader module"],
+  );
+  assert.equal(await client.stop(), 0);
+});
+
 test("an import another module of the project reaches is not moved into functions, until that module changes", async () => {
   const root = project({ "report.py": REPORT_PY, "other.py": "from report import pd\n\nprint(pd)\n" });
   const client = await EditorClient.start(root, { capabilities: WITH_WATCHING });

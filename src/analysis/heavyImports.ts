@@ -43,6 +43,11 @@ export interface HeavyImportOptions {
   /** Modules never to report or defer (and their submodules). */
   keepEager: readonly string[];
   file: FileModule;
+  /**
+   * The modules a literal `__lazy_modules__` makes lazy, when the target version honours it
+   * (Python 3.15+): their imports are already lazy, and LZ004 watches them instead.
+   */
+  lazyModules?: ReadonlySet<string>;
 }
 
 /** Absolute name of the module an import loads, or undefined when a relative import cannot be resolved. */
@@ -61,6 +66,7 @@ export function findHeavyImports(model: SemanticModel, options: HeavyImportOptio
     if (imported.scope !== model.moduleScope || imported.guard || imported.lazy) continue;
     const base = importedModule(imported, options.file);
     if (base === undefined || base === "__future__") continue;
+    if (options.lazyModules?.has(imported.kind === "import" ? imported.module : base)) continue;
     const resolved = costOfImport(base, imported.importedName, options.costs, options.thresholdMs);
     if (!resolved || !isHeavy(resolved.cost, options.thresholdMs) || isKeptEager(resolved.module, options.keepEager)) continue;
     heavy.push({

@@ -2,7 +2,8 @@ import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports
 import type { FileModule, HeavyImport } from "../analysis/heavyImports.js";
 import { buildSemanticModel } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
-import { findLazyConstructs } from "../analysis/lazyConstructs.js";
+import { LAZY_IMPORTS_MINOR, targetMinor } from "../transforms/strategy.js";
+import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
 import type { ProjectIndex } from "../analysis/projectIndex.js";
 import { deferralBlockers } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
@@ -56,8 +57,11 @@ export function lintSource(filename: string, source: string, file: FileModule, o
   const lazyAnnotations = annotationsAreLazyIn(options.targetVersion);
   // First a model of the imports alone: most files import nothing heavy and stop here.
   const importsOnly = buildSemanticModel(source, tree, { lazyAnnotations, focusNames: new Set() });
-  const candidates = findHeavyImports(importsOnly, { ...options, file });
-  const candidateStars = findHeavyStarImports(importsOnly, { ...options, file });
+  // On Python 3.15+ a literal `__lazy_modules__` makes its modules' imports lazy already.
+  const lazyModules = lazyImportsIn(options.targetVersion) && source.includes("__lazy_modules__") ? literalLazyModules(importsOnly) : undefined;
+  const heavyOptions = { ...options, file, lazyModules };
+  const candidates = findHeavyImports(importsOnly, heavyOptions);
+  const candidateStars = findHeavyStarImports(importsOnly, heavyOptions);
   // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
   const candidateLazy = /lazy/i.test(source) ? findLazyConstructs(importsOnly, file) : [];
   if (candidates.length === 0 && candidateStars.length === 0 && candidateLazy.length === 0) {
@@ -68,8 +72,8 @@ export function lintSource(filename: string, source: string, file: FileModule, o
   const focusNames = new Set([...candidates.map((heavy) => heavy.imported.boundName), ...candidateLazy.map((lazy) => lazy.name)]);
   const model = options.fullModel ? buildSemanticModel(source, tree, { lazyAnnotations }) : buildSemanticModel(source, tree, { lazyAnnotations, focusNames });
   analysis.model = model;
-  const heavyImports = findHeavyImports(model, { ...options, file });
-  const heavyStarImports = findHeavyStarImports(model, { ...options, file });
+  const heavyImports = findHeavyImports(model, heavyOptions);
+  const heavyStarImports = findHeavyStarImports(model, heavyOptions);
   const lazyConstructs = candidateLazy.length > 0 ? findLazyConstructs(model, file) : [];
 
   const blockerCache = new Map<HeavyImport, ReturnType<typeof deferralBlockers>>();
@@ -111,8 +115,12 @@ export function lintSource(filename: string, source: string, file: FileModule, o
 
 /** Python 3.14 evaluates annotations lazily (PEP 649). */
 export function annotationsAreLazyIn(targetVersion: string): boolean {
-  const minor = Number(/^py3(\d+)$/.exec(targetVersion)?.[1] ?? "0");
-  return minor >= 14;
+  return targetMinor(targetVersion) >= 14;
+}
+
+/** Python 3.15 honours `lazy import` and `__lazy_modules__` (PEP 810). */
+function lazyImportsIn(targetVersion: string): boolean {
+  return targetMinor(targetVersion) >= LAZY_IMPORTS_MINOR;
 }
 
 function toDiagnostic(filename: string, finding: Finding, rule: Rule, lines: LineIndex): Diagnostic {

@@ -7,6 +7,7 @@ import { applyFileFixes } from "./applyFixes.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { runLint } from "./run.js";
 import type { ReadFile, RunOptions, RunResult } from "./run.js";
+import { LAZY_IMPORTS_MINOR, targetMinor } from "../transforms/strategy.js";
 import { findPython, verifyRewrites } from "./verify.js";
 import { WriteSkipped, writeFileAtomically } from "./write.js";
 
@@ -25,12 +26,20 @@ interface PendingRewrite {
   output: string;
   magic: MagicString;
   applied: Diagnostic[];
+  /** The applied findings that only listed their module in `__lazy_modules__`, inert before 3.15. */
+  inert: Set<Diagnostic>;
 }
 
 export interface FixReport {
   filesChanged: number;
+  /** The findings whose import is deferred now (on the target version). */
   applied: Diagnostic[];
   deferred: number;
+  /**
+   * Imports listed in `__lazy_modules__` for a target below Python 3.15: applied, but they stay
+   * eager until the code runs on 3.15, so they are not counted as deferred nor as saved time.
+   */
+  listedForLater: number;
   savedMs: Map<string, { ms: number; estimate: boolean }>;
   refused: { filename: string; location: Diagnostic["location"]; module: string; reason: string }[];
   failures: { filename: string; reason: string }[];
@@ -45,8 +54,9 @@ export interface FixReport {
  */
 export async function runFix(run: RunOptions, options: FixRunOptions): Promise<{ result: RunResult; report: FixReport }> {
   const result = await runLint(run);
-  const report: FixReport = { filesChanged: 0, applied: [], deferred: 0, savedMs: new Map(), refused: [], failures: [], interrupted: false };
-  const pending = result.files.map((file) => planFile(file, options, report)).filter((p): p is PendingRewrite => p !== undefined);
+  const report: FixReport = { filesChanged: 0, applied: [], deferred: 0, listedForLater: 0, savedMs: new Map(), refused: [], failures: [], interrupted: false };
+  const inertBefore315 = targetMinor(result.project.settings.targetVersion) < LAZY_IMPORTS_MINOR;
+  const pending = result.files.map((file) => planFile(file, options, report, inertBefore315)).filter((p): p is PendingRewrite => p !== undefined);
   const verified = options.verify ? verify(pending, report) : pending;
 
   const stopOnInterrupt = (): void => {
@@ -73,7 +83,7 @@ export async function runFix(run: RunOptions, options: FixRunOptions): Promise<{
   return { result, report };
 }
 
-function planFile(file: ReadFile, options: FixRunOptions, report: FixReport): PendingRewrite | undefined {
+function planFile(file: ReadFile, options: FixRunOptions, report: FixReport, inertBefore315: boolean): PendingRewrite | undefined {
   const { analysis } = file;
   if (analysis.skipped === "syntax-error") {
     const error = analysis.diagnostics[0];
@@ -86,7 +96,8 @@ function planFile(file: ReadFile, options: FixRunOptions, report: FixReport): Pe
   }
   if (fixed.failure) report.failures.push({ filename: analysis.filename, reason: fixed.failure });
   if (fixed.applied.length === 0 || fixed.output === analysis.source || !fixed.magic) return undefined;
-  return { file, output: fixed.output, magic: fixed.magic, applied: fixed.applied.map(({ diagnostic }) => diagnostic) };
+  const inert = new Set(inertBefore315 ? fixed.applied.filter(({ planned }) => planned.plan.strategy === "lazy-modules").map(({ diagnostic }) => diagnostic) : []);
+  return { file, output: fixed.output, magic: fixed.magic, applied: fixed.applied.map(({ diagnostic }) => diagnostic), inert };
 }
 
 /** Checks every rewrite with the user's Python in one process; a rejected file is reported, not written. */
@@ -128,8 +139,12 @@ function write(rewrite: PendingRewrite, root: string, report: FixReport): boolea
 function record(rewrite: PendingRewrite, report: FixReport): void {
   report.filesChanged++;
   for (const diagnostic of rewrite.applied) {
-    report.deferred++;
+    if (rewrite.inert.has(diagnostic)) {
+      report.listedForLater++;
+      continue;
+    }
     report.applied.push(diagnostic);
+    report.deferred++;
     if (diagnostic.module) report.savedMs.set(diagnostic.module, { ms: diagnostic.costMs ?? 0, estimate: diagnostic.costSource === "estimate" });
   }
 }

@@ -4,7 +4,7 @@ import { deferralBlockers } from "../analysis/safety.js";
 import { applyFileFixes } from "../engine/applyFixes.js";
 import { planFix } from "../engine/fixes.js";
 import type { FileAnalysis, LintOptions } from "../engine/lintSource.js";
-import { STRATEGY_NAMES } from "../transforms/strategy.js";
+import { LAZY_IMPORTS_MINOR, STRATEGY_NAMES, targetMinor } from "../transforms/strategy.js";
 import { toLspDiagnostic, toLspPosition, toLspRange, toLspTextEdit } from "./diagnostics.js";
 
 /** `source.fixAll.pylazy`: what VS Code's `editor.codeActionsOnSave` names. */
@@ -54,7 +54,8 @@ function quickFixes(analysis: FileAnalysis, uri: string, range: Range, settings:
         title: `pylazy (${diagnostic.code}): ${planned.fix.message}${unsafe ? " (unsafe)" : ""}`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [toLspDiagnostic(diagnostic, uri)],
-        isPreferred: planned.fix.strategy === lintOptions.strategy && !unsafe,
+        // The configured strategy's choice for this finding (what `auto` picked, or its fallback).
+        isPreferred: planned.fix.strategy === (diagnostic.fix?.strategy ?? lintOptions.strategy) && !unsafe,
         edit: { changes: { [uri]: planned.fix.edits.map(toLspTextEdit) } },
       });
     }
@@ -110,5 +111,5 @@ function isBefore(a: LspPosition, b: LspPosition): boolean {
 }
 
 function targetsLazyImports(targetVersion: string): boolean {
-  return Number(/^py3(\d+)$/.exec(targetVersion)?.[1] ?? "0") >= 15;
+  return targetMinor(targetVersion) >= LAZY_IMPORTS_MINOR;
 }

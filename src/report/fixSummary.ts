@@ -17,7 +17,10 @@ export function formatFixSummary(report: FixReport, dryRun: boolean): string {
   const files = `${report.filesChanged} ${report.filesChanged === 1 ? "file" : "files"} ${dryRun ? "would change" : "changed"}`;
   const deferred = `${dryRun ? "would defer" : "deferred"} ${report.deferred} ${report.deferred === 1 ? "import" : "imports"}`;
   const left = `left ${report.refused.length} as ${report.refused.length === 1 ? "it was" : "they were"}`;
-  lines.push(`${files}; ${deferred}, ${left}.`);
+  const listed = report.listedForLater > 0
+    ? `, ${dryRun ? "would list" : "listed"} ${report.listedForLater} in \`__lazy_modules__\` (lazy from Python 3.15, unchanged before)`
+    : "";
+  lines.push(`${files}; ${deferred}${listed}, ${left}.`);
   if (report.deferred > 0 && report.measuredSavingMs !== undefined) {
     lines.push(`Startup saving, measured: ${Math.round(report.measuredSavingMs)} ms.`);
   } else if (report.deferred > 0) {
@@ -34,6 +37,7 @@ export function formatFixJson(report: FixReport): string {
     {
       files_changed: report.filesChanged,
       imports_deferred: report.deferred,
+      imports_listed_for_python315: report.listedForLater,
       refused: report.refused.map((r) => ({ filename: r.filename, location: r.location, module: r.module, reason: r.reason })),
       failures: report.failures,
       saved_ms: Math.round((report.measuredSavingMs ?? ms) * 10) / 10,

@@ -12,6 +12,11 @@ export interface ImportInsertion {
   before: string;
   separator: string;
   after: string;
+  /**
+   * Moved statements keep their trailing comment (`# noqa: F401`, `# type: ignore`) when every name
+   * of the statement moves with it: the original line and its comment are removed.
+   */
+  keepComments?: boolean;
 }
 
 /** The import statement that binds these names of one module: `import numpy as np`, `from m import a, b as c`. */
@@ -33,12 +38,19 @@ export function functionBodyInsertion(fn: SyntaxNode, lines: LineIndex, imported
 }
 
 /** Imports inserted first in the block of a compound statement (`if TYPE_CHECKING:`), in its indentation. */
-export function blockStartInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, names: ImportedName[]): Edit {
-  return bodyInsertion(owner, body, lines, names, () => false);
+export function blockStartInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, names: ImportedName[], keepComments = false): Edit {
+  return bodyInsertion(owner, body, lines, names, () => false, keepComments);
 }
 
 /** Imports inserted in `body` of `owner`, after the statements for which `opensBody` holds. */
-function bodyInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, names: ImportedName[], opensBody: (statement: SyntaxNode, index: number) => boolean): Edit {
+function bodyInsertion(
+  owner: SyntaxNode,
+  body: SyntaxNode,
+  lines: LineIndex,
+  names: ImportedName[],
+  opensBody: (statement: SyntaxNode, index: number) => boolean,
+  keepComments = false,
+): Edit {
   const statements = body.namedChildren.filter((node) => node.type !== "comment");
   const eol = lines.lineEnding;
   let leading = 0;
@@ -48,7 +60,7 @@ function bodyInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, na
     const indentation = indentationAt(lines, last.startIndex);
     const blankAfter = next && isDefinition(next) && next.startPosition.row === last.endPosition.row + 1 ? eol : "";
     const layout = indentation === undefined ? { before: "; ", separator: "; ", after: "" } : { before: `${eol}${indentation}`, separator: `${eol}${indentation}`, after: blankAfter };
-    return importInsertion(last.endIndex, { names, ...layout });
+    return importInsertion(last.endIndex, { names, keepComments, ...layout });
   }
   const first = next;
   const indentation = indentationAt(lines, first.startIndex);
@@ -59,9 +71,9 @@ function bodyInsertion(owner: SyntaxNode, body: SyntaxNode, lines: LineIndex, na
   const comment = owner.namedChildren.find((child) => child.type === "comment" && child.startIndex < body.startIndex && indentationAt(lines, child.startIndex) !== undefined);
   if (comment) {
     const lineStart = lines.lineStart(lines.lineOf(comment.startIndex));
-    return importInsertion(lineStart, { names, before: indentation, separator: `${eol}${indentation}`, after: `${eol}${blankAfter}` });
+    return importInsertion(lineStart, { names, keepComments, before: indentation, separator: `${eol}${indentation}`, after: `${eol}${blankAfter}` });
   }
-  return importInsertion(first.startIndex, { names, before: "", separator: `${eol}${indentation}`, after: `${eol}${blankAfter}${indentation}` });
+  return importInsertion(first.startIndex, { names, keepComments, before: "", separator: `${eol}${indentation}`, after: `${eol}${blankAfter}${indentation}` });
 }
 
 const DECLARATIONS = new Set(["global_statement", "nonlocal_statement"]);
@@ -100,8 +112,26 @@ export function renderImports(imports: ImportInsertion): { content: string; orig
     if (index > 0) content += imports.separator;
     origins.push({ offset: content.length, original: names[0].statement.startIndex });
     content += importStatementFor(...names);
+    if (imports.keepComments) content += trailingComments(names);
   }
   return { content: content + imports.after, origins };
+}
+
+/** `  # comment` for each statement all of whose names are in `names` and whose line ends in a comment. */
+function trailingComments(names: readonly ImportedName[]): string {
+  const moving = new Map<SyntaxNode, number>();
+  for (const imported of names) {
+    const statement = [...moving.keys()].find((known) => known.startIndex === imported.statement.startIndex) ?? imported.statement;
+    moving.set(statement, (moving.get(statement) ?? 0) + 1);
+  }
+  const comments: string[] = [];
+  for (const [statement, count] of moving) {
+    const next = statement.nextSibling;
+    if (next?.type !== "comment" || next.startPosition.row !== statement.endPosition.row) continue;
+    if (count < statement.childrenForFieldName("name").length) continue;
+    if (!comments.includes(next.text)) comments.push(next.text);
+  }
+  return comments.map((comment) => `  ${comment}`).join("");
 }
 
 /** Import insertions at the same point (one function, several names) become one block of imports. */

@@ -37,13 +37,13 @@ export function typeCheckingAdditions(additions: readonly Extract<ModuleAddition
   const names = uniqueNames(additions.map((addition) => addition.imported));
   const { block } = additions[0];
   if (block.existing) {
-    return { edits: [blockStartInsertion(block.existing, block.existing.childForFieldName("consequence")!, lines, names)] };
+    return { edits: [blockStartInsertion(block.existing, block.existing.childForFieldName("consequence")!, lines, names, true)] };
   }
   const root = moduleOf(names[0].statement);
   const eol = lines.lineEnding;
   const unit = indentUnit(root, lines);
   const header = `if ${block.condition}:${eol}`;
-  const imports = renderImports({ names, before: unit, separator: `${eol}${unit}`, after: eol });
+  const imports = renderImports({ names, before: unit, separator: `${eol}${unit}`, after: eol, keepComments: true });
   const origins = imports.origins.map((origin) => ({ ...origin, offset: header.length + origin.offset }));
   const sections = [{ text: header + imports.content, blanksBefore: 1, blanksAfter: 1, origins }];
   if (block.importsTypeChecking) sections.unshift({ text: `from typing import TYPE_CHECKING${eol}`, blanksBefore: 0, blanksAfter: 0, origins: [] });
