@@ -140,8 +140,14 @@ async function checkStrategy(strategy, pristine, relativePaths, pristinePrints, 
     // pylazy refused to read it: expected for invalid files, a clear refusal otherwise (e.g. koi8-r).
     if (!invalidOriginals.has(problem.filename)) skipped.push(problem);
   }
+  const misparsed = [];
   for (const failure of summary?.failures ?? []) {
-    if (!invalidOriginals.has(failure.filename)) fail(failure.filename, "reported by pylazy", failure.reason);
+    if (invalidOriginals.has(failure.filename)) continue;
+    // Valid Python that tree-sitter-python cannot parse (tree-sitter-python#256): reported and left
+    // untouched, which is safe; listed apart so that a new kind of failure stands out.
+    const parseError = failure.reason.startsWith("not fixed: SyntaxError") && (await treeSitterError(readFileSync(path.join(root, failure.filename))));
+    if (parseError) misparsed.push({ filename: failure.filename, message: parseError });
+    else fail(failure.filename, "reported by pylazy", failure.reason);
   }
   if (summary && summary.files_changed !== changed.length) {
     fail("(summary)", "summary disagrees with disk", `files_changed is ${summary.files_changed}, ${changed.length} files changed on disk`);
@@ -178,6 +184,7 @@ async function checkStrategy(strategy, pristine, relativePaths, pristinePrints, 
     refused: groupReasons(summary?.refused ?? []),
     refusedTotal: summary?.refused.length ?? 0,
     skipped,
+    misparsed,
     rewrittenInvalid,
     failures,
     fixSeconds: first.ms / 1000,
@@ -236,6 +243,8 @@ function strategySection(result) {
   for (const { reason, count } of result.refused) out.push(`    ${String(count).padStart(5)}  ${reason}`);
   out.push(`files skipped     ${result.skipped.length} (valid Python that pylazy refused to read)`);
   for (const { filename, message } of result.skipped) out.push(`    ${filename}: ${message}`);
+  out.push(`files misparsed   ${result.misparsed.length} (valid Python that tree-sitter-python cannot parse: reported, left untouched)`);
+  for (const { filename, message } of result.misparsed) out.push(`    ${filename}: ${message}`);
   if (result.rewrittenInvalid.length > 0) {
     out.push(`invalid originals rewritten ${result.rewrittenInvalid.length}: ${result.rewrittenInvalid.join(", ")}`);
   }

@@ -42,11 +42,13 @@ test("JSON output carries ruff's fields plus module and cost", () => {
 });
 
 test("a syntax error is a diagnostic with its position; the other files are still linted", () => {
-  const root = makeProject({ "bad.py": "def f(:\n    pass\n", "good.py": HEAVY });
+  const root = makeProject({ "bad.py": "import pandas\n\ndef f(:\n    pass\n", "good.py": HEAVY, "other.py": "def f(:\n    pass\n" });
   const result = runCli(["lint", "."], root);
   assert.equal(result.status, 1);
-  assert.match(result.stdout, /^bad\.py:1:\d+: SyntaxError: /m);
+  assert.match(result.stdout, /^bad\.py:3:\d+: SyntaxError: /m);
   assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
+  // A file that imports nothing heavy is not parsed (the pre-scan): its syntax error is Python's to report.
+  assert.doesNotMatch(result.stdout, /other\.py/);
   assertNoStackTrace(result.stderr);
 });
 

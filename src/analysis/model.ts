@@ -112,7 +112,12 @@ export class SemanticModel {
 
   /** Every reference that resolves to a module-level binding of `name`. */
   moduleReferences(name: string): Reference[] {
-    return (this.referencesByScope.get(this.moduleScope) ?? []).filter((ref) => ref.name === name);
+    return this.referencesIn(this.moduleScope, name);
+  }
+
+  /** Every reference that resolves to a binding of `name` in `scope`. */
+  referencesIn(scope: Scope, name: string): Reference[] {
+    return (this.referencesByScope.get(scope) ?? []).filter((ref) => ref.name === name);
   }
 
   moduleBindings(name: string): Binding[] {

@@ -1,7 +1,7 @@
 import { attributeChainAt } from "./attributes.js";
 import type { HeavyImport, FileModule } from "./heavyImports.js";
 import type { ProjectIndex } from "./projectIndex.js";
-import type { SemanticModel } from "./model.js";
+import type { ImportedName, SemanticModel } from "./model.js";
 import type { Binding } from "./scope.js";
 
 /**
@@ -66,21 +66,43 @@ export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file:
  * another binding of `pkg` (`import pkg`) depends on this import having run first.
  */
 function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel): { name: string; chain: string; at: number } | undefined {
-  const loaded = heavy.imported.kind === "import" ? heavy.imported.module : heavy.module;
+  const loaded = loadedModule(heavy);
   for (const other of model.imports) {
-    // Another import of the same name (`import scipy` beside `import scipy.linalg`) moves along with it.
-    if (other === heavy.imported || other.boundName === heavy.imported.boundName || other.scope !== model.moduleScope || other.kind !== "import") continue;
-    const standsFor = other.asName ? other.module : other.module.split(".")[0];
+    // Another module-level import of the same name (`import scipy` beside `import scipy.linalg`) moves along with it.
+    if (other === heavy.imported || other.kind !== "import") continue;
+    if (other.scope === model.moduleScope && other.boundName === heavy.imported.boundName) continue;
+    const standsFor = packageNameBoundBy(other);
     if (!loaded.startsWith(`${standsFor}.`)) continue;
     // `import os.path` loads `os.path` itself: `os.path.x` does not depend on `from os.path import y`.
     if (other.module === loaded || other.module.startsWith(`${loaded}.`)) continue;
     const rest = loaded.slice(standsFor.length + 1);
-    for (const ref of model.moduleReferences(other.boundName)) {
+    // A function's own `import xml` relies on the module-level import as much as a module-level one does.
+    for (const ref of model.referencesIn(other.scope, other.boundName)) {
       const chain = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
       if (chain === rest || chain.startsWith(`${rest}.`)) return { name: other.boundName, chain: `${other.boundName}.${chain}`, at: ref.startIndex };
     }
   }
   return undefined;
+}
+
+/** The module an import loads last: `a.b` for `import a.b` and for `from a import b` when `a.b` is a module. */
+function loadedModule(heavy: HeavyImport): string {
+  return heavy.imported.kind === "import" ? heavy.imported.module : heavy.module;
+}
+
+/** `import a.b` binds `a` (the package); `import a.b as c` binds `c` to `a.b`. */
+function packageNameBoundBy(imported: ImportedName): string {
+  return imported.asName ? imported.module : imported.module.split(".")[0];
+}
+
+/**
+ * Names the safety checks read besides the heavy import's own: those of `import` statements (in any
+ * scope) that bind a package above the module it loads, through which code may reach that module.
+ * A focused model must look at them too.
+ */
+export function namesReachingSubmodules(heavy: HeavyImport, model: SemanticModel): string[] {
+  const loaded = loadedModule(heavy);
+  return model.imports.filter((other) => other.kind === "import" && loaded.startsWith(`${packageNameBoundBy(other)}.`)).map((other) => other.boundName);
 }
 
 /**

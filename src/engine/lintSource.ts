@@ -2,15 +2,15 @@ import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports
 import type { FileModule, HeavyImport } from "../analysis/heavyImports.js";
 import { buildSemanticModel } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
-import { LAZY_IMPORTS_MINOR, targetMinor } from "../transforms/strategy.js";
 import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
 import type { ProjectIndex } from "../analysis/projectIndex.js";
-import { deferralBlockers } from "../analysis/safety.js";
+import { deferralBlockers, namesReachingSubmodules } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
 import type { Finding, Rule, RuleContext } from "../rules/rule.js";
+import { LAZY_IMPORTS_MINOR, targetMinor } from "../transforms/strategy.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { planFix } from "./fixes.js";
 import type { FixOptions, PlannedFix } from "./fixes.js";
@@ -69,7 +69,10 @@ export function lintSource(filename: string, source: string, file: FileModule, o
     return analysis;
   }
   // Then a model of everything that concerns the names those imports bind.
-  const focusNames = new Set([...candidates.map((heavy) => heavy.imported.boundName), ...candidateLazy.map((lazy) => lazy.name)]);
+  const focusNames = new Set([
+    ...candidates.flatMap((heavy) => [heavy.imported.boundName, ...namesReachingSubmodules(heavy, importsOnly)]),
+    ...candidateLazy.map((lazy) => lazy.name),
+  ]);
   const model = options.fullModel ? buildSemanticModel(source, tree, { lazyAnnotations }) : buildSemanticModel(source, tree, { lazyAnnotations, focusNames });
   analysis.model = model;
   const heavyImports = findHeavyImports(model, heavyOptions);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
+import { PreScan } from "../analysis/prescan.js";
 import { ProjectIndex } from "../analysis/projectIndex.js";
 import { UserError } from "../errors.js";
 import { decodePythonSource, SourceDecodeError } from "../parse/source.js";
@@ -117,8 +118,11 @@ export function lintOptionsFor(project: Project, costs: CostTable = loadCostTabl
   };
 }
 
-/** Reads, decodes and lints one file; a file that cannot be read is an outcome, not a crash. */
-export function lintFileAt(file: string, shown: string, options: LintOptions): FileOutcome {
+/**
+ * Reads, decodes and lints one file; a file that cannot be read is an outcome, not a crash. With
+ * a pre-scan, a file that cannot hold a finding is not parsed (and has no analysis).
+ */
+export function lintFileAt(file: string, shown: string, options: LintOptions, preScan?: PreScan): FileOutcome {
   let bytes: Buffer;
   let mode: number;
   try {
@@ -134,9 +138,12 @@ export function lintFileAt(file: string, shown: string, options: LintOptions): F
     if (!(error instanceof SourceDecodeError)) throw error;
     return { problem: `cannot decode: ${error.message}; skipped` };
   }
+  const module = fileModuleOf(file);
+  const source = { bom: decoded.bom, encoding: decoded.encoding };
+  if (preScan && !preScan.mayHaveFindings(decoded.text, module)) return { bytes, mode, source, diagnostics: [] };
   try {
-    const analysis = lintSource(shown, decoded.text, fileModuleOf(file), options);
-    return { bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, analysis, diagnostics: analysis.diagnostics, skipped: analysis.skipped };
+    const analysis = lintSource(shown, decoded.text, module, options);
+    return { bytes, mode, source, analysis, diagnostics: analysis.diagnostics, skipped: analysis.skipped };
   } catch (error) {
     // Only code nested thousands of levels deep gets here; CPython cannot compile it either.
     if (!(error instanceof RangeError)) throw error;
@@ -205,11 +212,15 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
   return { project, diagnostics, problems };
 }
 
-/** Lints files one after the other, keeping only their diagnostics, and freeing their trees as it goes. */
+/**
+ * Lints files one after the other, keeping only their diagnostics, and freeing their trees as it
+ * goes; files that cannot hold a finding are not parsed (see PreScan).
+ */
 export async function lintInTurn(files: readonly { path: string; shown: string }[], options: LintOptions, onResult?: (index: number, outcome: LintOutcome) => void): Promise<LintOutcome[]> {
   const outcomes: LintOutcome[] = [];
+  const preScan = new PreScan(options.costs, options.thresholdMs);
   for (const [index, file] of files.entries()) {
-    const outcome = plainOutcome(lintFileAt(file.path, file.shown, options));
+    const outcome = plainOutcome(lintFileAt(file.path, file.shown, options, preScan));
     outcomes.push(outcome);
     onResult?.(index, outcome);
     if (index % FILES_PER_RELEASE === FILES_PER_RELEASE - 1) await releaseNativeMemory();
