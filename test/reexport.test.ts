@@ -17,6 +17,8 @@ const REACHES: Record<string, string> = {
   "attribute of an imported submodule": "from pkg import util\n\n\ndef test():\n    assert util.np.zeros\n",
   "aliased module": "import pkg.util as u\n\n\ndef test():\n    assert u.np\n",
   "mock.patch target": 'from unittest import mock\n\n\n@mock.patch("pkg.util.np.zeros")\ndef test(z):\n    pass\n',
+  // What a first `fix --strategy lazymodule` makes of `import pkg.util as u`: a second fix must still see the reach.
+  "lazy proxy of the module": 'u = _PylazyModule("pkg.util")\n\n\ndef test():\n    u.np = None\n',
 };
 
 for (const [how, reach] of Object.entries(REACHES)) {

@@ -28,11 +28,18 @@ export function findLazyConstructs(model: SemanticModel, file: FileModule): Lazy
       constructs.push({ name: imported.boundName, module, how: "__lazy_modules__", node: imported.statement });
     }
   }
+  constructs.push(...lazyProxies(model));
+  return constructs;
+}
+
+/** Module-level `np = lazy_import("numpy")`-style assignments, pylazy's own proxies among them. */
+export function lazyProxies(model: SemanticModel): LazyConstruct[] {
+  const proxies: LazyConstruct[] = [];
   for (const statement of model.tree.rootNode.namedChildren) {
     const proxy = proxyAssignment(statement);
-    if (proxy) constructs.push({ ...proxy, how: "lazy proxy", node: statement });
+    if (proxy) proxies.push({ ...proxy, how: "lazy proxy", node: statement });
   }
-  return constructs;
+  return proxies;
 }
 
 /** The module names of a literal `__lazy_modules__ = {...}` / `[...]` / `(...)` at module level. */

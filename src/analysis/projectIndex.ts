@@ -100,6 +100,8 @@ export class ProjectIndex {
 // `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: at a line start or after `;`.
 const FROM_IMPORT = /(?:^|;)[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/gm;
 const PLAIN_IMPORT = /(?:^|;)[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/gm;
+// `pty = _PylazyModule("pty")`, `np = lazy_import("numpy")`: a lazy proxy stands for its module as an import does.
+const LAZY_PROXY = /(?:^|;)[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*[\w.]*[Ll][Aa][Zz][Yy][\w.]*[ \t]*\([ \t]*["']([A-Za-z_][\w.]*)["']/gm;
 const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
 
 /**
@@ -128,6 +130,7 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
       facts.standIns.push({ name: aliased ? bound : top, module: aliased ? name : top });
     }
   }
+  for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
   for (const name of new Set(facts.standIns.map((standIn) => standIn.name))) {
     const chains: { chain: string; line: number }[] = [];
     for (const match of text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(name)}((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g"))) {

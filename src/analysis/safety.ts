@@ -2,7 +2,8 @@ import { attributeChainAt } from "./attributes.js";
 import type { HeavyImport, FileModule } from "./heavyImports.js";
 import type { ProjectIndex } from "./projectIndex.js";
 import type { ImportedName, SemanticModel } from "./model.js";
-import type { Binding } from "./scope.js";
+import { lazyProxies } from "./lazyConstructs.js";
+import type { Binding, Reference } from "./scope.js";
 
 /**
  * Why an import cannot be deferred safely (DESIGN.md §5). `unsafe` blockers may be overridden by
@@ -75,12 +76,24 @@ function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel)
     if (!loaded.startsWith(`${standsFor}.`)) continue;
     // `import os.path` loads `os.path` itself: `os.path.x` does not depend on `from os.path import y`.
     if (other.module === loaded || other.module.startsWith(`${loaded}.`)) continue;
-    const rest = loaded.slice(standsFor.length + 1);
     // A function's own `import xml` relies on the module-level import as much as a module-level one does.
-    for (const ref of model.referencesIn(other.scope, other.boundName)) {
-      const chain = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
-      if (chain === rest || chain.startsWith(`${rest}.`)) return { name: other.boundName, chain: `${other.boundName}.${chain}`, at: ref.startIndex };
-    }
+    const reach = reachThrough(model, model.referencesIn(other.scope, other.boundName), other.boundName, loaded.slice(standsFor.length + 1));
+    if (reach) return reach;
+  }
+  // A proxy a first fix made of `import xml.sax` (`xml = _PylazyModule("xml", "xml.sax")`) binds the package too.
+  for (const proxy of /lazy/i.test(model.source) ? lazyProxies(model) : []) {
+    if (proxy.name === heavy.imported.boundName || !loaded.startsWith(`${proxy.module}.`)) continue;
+    const reach = reachThrough(model, model.moduleReferences(proxy.name), proxy.name, loaded.slice(proxy.module.length + 1));
+    if (reach) return reach;
+  }
+  return undefined;
+}
+
+/** The first of `refs` to `name` that reads the attribute chain `rest` (or one below it). */
+function reachThrough(model: SemanticModel, refs: readonly Reference[], name: string, rest: string): { name: string; chain: string; at: number } | undefined {
+  for (const ref of refs) {
+    const chain = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
+    if (chain === rest || chain.startsWith(`${rest}.`)) return { name, chain: `${name}.${chain}`, at: ref.startIndex };
   }
   return undefined;
 }
@@ -102,7 +115,9 @@ function packageNameBoundBy(imported: ImportedName): string {
  */
 export function namesReachingSubmodules(heavy: HeavyImport, model: SemanticModel): string[] {
   const loaded = loadedModule(heavy);
-  return model.imports.filter((other) => other.kind === "import" && loaded.startsWith(`${packageNameBoundBy(other)}.`)).map((other) => other.boundName);
+  const imports = model.imports.filter((other) => other.kind === "import" && loaded.startsWith(`${packageNameBoundBy(other)}.`));
+  const proxies = /lazy/i.test(model.source) ? lazyProxies(model).filter((proxy) => loaded.startsWith(`${proxy.module}.`)) : [];
+  return [...imports.map((other) => other.boundName), ...proxies.map((proxy) => proxy.name)];
 }
 
 /**
