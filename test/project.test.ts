@@ -4,7 +4,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, findProjectRoot, loadProject } from "../src/project/config.js";
-import { discoverPythonFiles } from "../src/project/files.js";
+import { discoverPythonFiles, discoverPythonFilesSync } from "../src/project/files.js";
 import type { Settings } from "../src/project/types.js";
 
 const madeTrees: string[] = [];
@@ -34,6 +34,8 @@ function projectIn(root: string, overrides: Partial<Settings> = {}, cwd = root) 
 async function lintedFiles(root: string, paths = ["."], overrides: Partial<Settings> = {}): Promise<string[]> {
   const { files, problems } = await discoverPythonFiles(projectIn(root, overrides), paths, root);
   assert.deepEqual(problems, []);
+  // The synchronous walk (the project's other files, listed in the middle of a lint) finds the same.
+  assert.deepEqual(discoverPythonFilesSync(projectIn(root, overrides), paths, root), { files, problems });
   return files.map((file) => path.relative(root, file));
 }
 

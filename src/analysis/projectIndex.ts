@@ -36,10 +36,18 @@ export class ProjectIndex {
   private readonly facts = new Map<string, FileFacts>();
   private readonly answers = new Map<string, ExternalReference | null>();
 
+  private files?: readonly string[];
+
+  /** `projectFiles` may be a function: the list is then made on the first question, if one comes. */
   constructor(
-    private readonly projectFiles: readonly string[],
+    private readonly projectFiles: readonly string[] | (() => readonly string[]),
     private readonly root: string,
   ) {}
+
+  private get projectFileList(): readonly string[] {
+    this.files ??= typeof this.projectFiles === "function" ? this.projectFiles() : this.projectFiles;
+    return this.files;
+  }
 
   externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined {
     if (module === "") return undefined;
@@ -64,7 +72,7 @@ export class ProjectIndex {
   private filesMentioning(word: string): Set<string> {
     if (!this.wordIndex) {
       this.wordIndex = new Map();
-      for (const file of this.projectFiles) {
+      for (const file of this.projectFileList) {
         const text = this.textOf(file);
         if (text === undefined) continue;
         for (const token of new Set(text.match(/[A-Za-z_]\w*/g))) {

@@ -56,10 +56,11 @@ export class LintCache {
     return new LintCache(file, key, {});
   }
 
-  get(relativePath: string, contentHash: string, projectHash: string): CachedResult | undefined {
+  /** `projectHash` is asked for only when the entry depends on the rest of the project. */
+  get(relativePath: string, contentHash: string, projectHash: () => string): CachedResult | undefined {
     const entry = this.entries[relativePath];
     if (!entry || entry.contentHash !== contentHash) return undefined;
-    if (entry.projectHash !== undefined && entry.projectHash !== projectHash) return undefined;
+    if (entry.projectHash !== undefined && entry.projectHash !== projectHash()) return undefined;
     return { diagnostics: entry.diagnostics, skipped: entry.skipped };
   }
 

@@ -13,7 +13,7 @@ import { loadCostTable } from "../profile/costs.js";
 import type { StartupSavings } from "../profile/startupSavings.js";
 import type { CostTable } from "../profile/types.js";
 import { loadProject } from "../project/config.js";
-import { discoverPythonFiles } from "../project/files.js";
+import { discoverPythonFiles, discoverPythonFilesSync } from "../project/files.js";
 import type { PathProblem } from "../project/files.js";
 import type { Project, Settings } from "../project/types.js";
 import { selectRules } from "../rules/index.js";
@@ -84,8 +84,9 @@ interface PreparedRun {
   project: Project;
   costs: CostTable;
   options: LintOptions;
+  cwd: string;
   files: string[];
-  projectFiles: string[];
+  projectFiles: LazyList;
   problems: PathProblem[];
 }
 
@@ -100,11 +101,29 @@ async function prepareRun(run: RunOptions): Promise<PreparedRun> {
     : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
   const options = lintOptionsFor(project, costs);
   const discovered = await discoverPythonFiles(project, paths, run.cwd);
-  // References from anywhere in the project count, even when only some paths are linted (§5).
+  // References from anywhere in the project count, even when only some paths are linted (§5); the
+  // project's other files are listed only when a question needs them (not for a file with no finding).
   const whole = paths.length === 1 && path.resolve(run.cwd, paths[0]) === project.root;
-  const projectFiles = whole ? discovered.files : (await discoverPythonFiles(project, [project.root], run.cwd)).files;
-  options.project = new ProjectIndex(projectFiles, project.root);
-  return { project, costs, options, files: discovered.files, projectFiles, problems: [...discovered.problems] };
+  const projectFiles = whole ? madeList(discovered.files) : lazyList(() => discoverPythonFilesSync(project, [project.root], run.cwd).files);
+  options.project = new ProjectIndex(() => projectFiles.get(), project.root);
+  return { project, costs, options, cwd: run.cwd, files: discovered.files, projectFiles, problems: [...discovered.problems] };
+}
+
+/** A list made on first use, and the answer whether it has been made. */
+interface LazyList {
+  get(): string[];
+  readonly made?: string[];
+}
+
+function madeList(files: string[]): LazyList {
+  return { get: () => files, made: files };
+}
+
+function lazyList(make: () => string[]): LazyList {
+  const list: { made?: string[]; get(): string[] } = {
+    get: () => (list.made ??= make()),
+  };
+  return list;
 }
 
 export function lintOptionsFor(project: Project, costs: CostTable = loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root })): LintOptions {
@@ -182,13 +201,15 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
   }
   const cache = run.cache ? LintCache.open(project.root, cacheKey(project, costs)) : undefined;
   const hashes = new Map<string, string>();
-  const projectHash = cache ? projectStateHash(prepared.projectFiles, hashes) : "";
+  // The state of the whole project matters only to results with findings: hashed when one is met.
+  let projectHash: string | undefined;
+  const projectState = (): string => (projectHash ??= projectStateHash(prepared.projectFiles.get(), hashes));
   const contentHash = (file: string): string => hashes.get(file) ?? hashOf(safeRead(file));
   const pending: { index: number; path: string; shown: string }[] = [];
   const outcomes: LintOutcome[] = [];
   prepared.files.forEach((file, index) => {
     const shown = displayPath(file, run.cwd);
-    const hit = cache?.get(path.relative(project.root, file), contentHash(file), projectHash);
+    const hit = cache?.get(path.relative(project.root, file), contentHash(file), projectState);
     if (hit) outcomes[index] = { diagnostics: hit.diagnostics.map((d) => ({ ...d, filename: shown })) };
     else pending.push({ index, path: file, shown });
   });
@@ -199,7 +220,7 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     outcomes[file.index] = outcome;
     if (cache && !("problem" in outcome)) {
       // A file with findings may change with the rest of the project (a re-export elsewhere).
-      const dependsOnProject = outcome.diagnostics.length > 0 ? projectHash : undefined;
+      const dependsOnProject = outcome.diagnostics.length > 0 ? projectState() : undefined;
       cache.set(path.relative(project.root, file.path), contentHash(file.path), outcome, dependsOnProject);
     }
   });
@@ -260,7 +281,7 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
     shares.map(
       (share) =>
         new Promise<void>((resolve, reject) => {
-          const input: LintWorkerInput = { project: prepared.project, projectFiles: prepared.projectFiles, files: share.map((index) => files[index]) };
+          const input: LintWorkerInput = { project: prepared.project, projectFiles: prepared.projectFiles.made, cwd: prepared.cwd, files: share.map((index) => files[index]) };
           const worker = new Worker(new URL("./lintWorker.js", import.meta.url), { workerData: input });
           worker.on("message", (message: LintWorkerOutput) => {
             if ("done" in message) resolve();

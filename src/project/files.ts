@@ -81,6 +81,24 @@ export async function discoverPythonFiles(project: Project, paths: string[], cwd
   return discovery.result();
 }
 
+/** The same walk, synchronously: for a list needed only now and then, in the middle of a lint. */
+export function discoverPythonFilesSync(project: Project, paths: string[], cwd: string): DiscoveredFiles {
+  const discovery = new Discovery(project);
+  for (const given of paths.length > 0 ? paths : ["."]) discovery.addPathSync(path.resolve(cwd, given));
+  return discovery.result();
+}
+
+const WALK_OPTIONS = {
+  absolute: true,
+  dot: true,
+  objectMode: true,
+  // Symlinks come back as entries, so a linked file can be checked against the tree.
+  onlyFiles: false,
+  followSymbolicLinks: false,
+  // Unreadable folders are reported by the readdir adapters, and the walk goes on.
+  suppressErrors: true,
+} as const;
+
 class Discovery {
   private readonly candidates: string[] = [];
   private readonly problems: PathProblem[] = [];
@@ -94,8 +112,21 @@ class Discovery {
   async addPath(absolute: string): Promise<void> {
     const stats = this.statGiven(absolute);
     if (stats === undefined) return;
-    if (stats.isDirectory()) await this.walkFolder(absolute);
-    else if (stats.isFile()) this.addGivenFile(absolute);
+    if (!stats.isDirectory()) return this.addGiven(absolute, stats);
+    const tree = this.treeOf(absolute);
+    this.addWalked(tree, await this.walkFolder(tree, absolute));
+  }
+
+  addPathSync(absolute: string): void {
+    const stats = this.statGiven(absolute);
+    if (stats === undefined) return;
+    if (!stats.isDirectory()) return this.addGiven(absolute, stats);
+    const tree = this.treeOf(absolute);
+    this.addWalked(tree, this.walkFolderSync(tree, absolute));
+  }
+
+  private addGiven(absolute: string, stats: fs.Stats): void {
+    if (stats.isFile()) this.addGivenFile(absolute);
     else this.problems.push({ path: absolute, message: "not a file or directory" });
   }
 
@@ -123,21 +154,17 @@ class Discovery {
     this.candidates.push(fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file);
   }
 
-  private async walkFolder(folder: string): Promise<void> {
-    const tree = this.treeOf(folder);
-    if (this.isUserExcluded(tree.folder, folder, true)) return;
-    const entries = await fg("**/*.py", {
-      cwd: folder,
-      absolute: true,
-      dot: true,
-      objectMode: true,
-      // Symlinks come back as entries, so a linked file can be checked against the tree.
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      // Unreadable folders are reported by `readdirSkippingExcluded`, and the walk goes on.
-      suppressErrors: true,
-      fs: { readdir: this.readdirSkippingExcluded(tree) },
-    });
+  private async walkFolder(tree: WalkTree, folder: string): Promise<fg.Entry[]> {
+    if (this.isUserExcluded(tree.folder, folder, true)) return [];
+    return fg("**/*.py", { ...WALK_OPTIONS, cwd: folder, fs: { readdir: this.readdirSkippingExcluded(tree) } });
+  }
+
+  private walkFolderSync(tree: WalkTree, folder: string): fg.Entry[] {
+    if (this.isUserExcluded(tree.folder, folder, true)) return [];
+    return fg.sync("**/*.py", { ...WALK_OPTIONS, cwd: folder, fs: { readdirSync: this.readdirSyncSkippingExcluded(tree) } });
+  }
+
+  private addWalked(tree: WalkTree, entries: readonly fg.Entry[]): void {
     for (const entry of entries) {
       if (entry.dirent.isFile()) this.candidates.push(entry.path);
       else if (entry.dirent.isSymbolicLink()) this.addLinkedFile(tree, entry.path);
@@ -168,6 +195,18 @@ class Discovery {
     };
     // fast-glob calls only the `withFileTypes` overload of readdir unless asked for `stats`.
     return readdir as unknown as fg.FileSystemAdapter["readdir"];
+  }
+
+  private readdirSyncSkippingExcluded(tree: WalkTree): fg.FileSystemAdapter["readdirSync"] {
+    const readdirSync = (folder: string): fs.Dirent[] => {
+      try {
+        return fs.readdirSync(folder, { withFileTypes: true }).filter((entry) => !this.isSkipped(tree, path.join(folder, entry.name), entry));
+      } catch (error) {
+        this.problems.push({ path: folder, message: `cannot read directory: ${fsErrorReason(error)}` });
+        throw error;
+      }
+    };
+    return readdirSync as unknown as fg.FileSystemAdapter["readdirSync"];
   }
 
   private isSkipped(tree: WalkTree, entryPath: string, entry: fs.Dirent): boolean {
