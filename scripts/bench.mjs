@@ -44,8 +44,11 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Wall time (ms) and peak memory (MB, via GNU time when present) of one command. */
-function timeCommand(args, cwd, { allowExit = [0, 1] } = {}) {
+/**
+ * Wall time (ms) and peak memory (MB, via GNU time when present) of one command. Exit 2 is
+ * expected of lint here: the standard library has test files in encodings pylazy does not read.
+ */
+function timeCommand(args, cwd, { allowExit = [0, 1, 2] } = {}) {
   const gnuTime = "/usr/bin/time";
   const useTime = spawnSync(gnuTime, ["-f", "%M", "true"]).status === 0;
   const started = process.hrtime.bigint();
@@ -185,6 +188,8 @@ async function main() {
       const shown = Number.isNaN(measured) ? "n/a" : `${Math.round(measured)} ${unit}`;
       console.log(`| ${label} | ${shown} | ≤ ${limit} ${unit} | ${Number.isNaN(measured) ? "not measured" : measured <= limit ? "pass" : "FAIL"} |`);
     }
+    // The quick mode is CI's check that the benchmark works: a measurement that failed fails it.
+    if (results.some(({ measured }) => Number.isNaN(measured))) process.exitCode = 1;
     console.log("");
     console.log(`Ruff ${JSON.parse(spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(path.join(root, "node_modules/@astral-sh/ruff-wasm-nodejs"))}).Workspace.version()))`], { encoding: "utf8" }).stdout)} (WebAssembly, TID253, same files, one process): ${Math.round(ruff.ms)} ms; ` +
       `pylazy cold lint / ruff = ${(cold.ms / ruff.ms).toFixed(2)}.`);

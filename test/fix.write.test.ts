@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -116,6 +117,19 @@ test("writeFileAtomically replaces the file whole, mode kept, no temporary file 
   assert.equal(fs.readFileSync(file, "utf8"), "new\n");
   assert.equal(fs.statSync(file).mode & 0o7777, 0o751);
   assert.deepEqual(fs.readdirSync(root).sort(), ["app.py", "pyproject.toml"]);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("a temporary file left by a killed run is removed by the next write of that file; a running process's is kept", () => {
+  const root = makeProject({ "app.py": "old\n", "other.py": "x\n" });
+  const file = path.join(root, "app.py");
+  const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+  const stale = [`.app.py.pylazy-${dead}.tmp`, `.app.py.pylazy-${process.pid}.tmp`];
+  const kept = [`.app.py.pylazy-${process.ppid}.tmp`, `.other.py.pylazy-${dead}.tmp`, `.app.py.pylazy-x${dead}.tmp`];
+  for (const name of [...stale, ...kept]) fs.writeFileSync(path.join(root, name), "half");
+  writeFileAtomically(file, Buffer.from("old\n"), Buffer.from("new\n"), fs.statSync(file).mode, root);
+  assert.equal(fs.readFileSync(file, "utf8"), "new\n");
+  assert.deepEqual(fs.readdirSync(root).sort(), [...kept, "app.py", "other.py", "pyproject.toml"].sort());
   fs.rmSync(root, { recursive: true, force: true });
 });
 

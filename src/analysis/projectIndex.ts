@@ -32,8 +32,7 @@ interface FileFacts {
  * What a file reaches is read from its text with patterns, once.
  */
 export class ProjectIndex {
-  private readonly texts = new Map<string, string | null>();
-  private readonly facts = new Map<string, FileFacts>();
+  private readonly facts = new Map<string, FileFacts | null>();
   private readonly answers = new Map<string, ExternalReference | null>();
 
   private files?: readonly string[];
@@ -57,52 +56,56 @@ export class ProjectIndex {
   }
 
   private search(module: string, name: string, fromFile: string): ExternalReference | undefined {
-    const [withName, withModule] = [name, module.split(".").pop()!].map((word) => this.filesMentioning(word));
-    for (const file of withName) {
-      if (!withModule.has(file) || path.resolve(file) === fromFile) continue;
-      const found = reachIn(this.factsOf(file, this.textOf(file)!), module, name);
+    const withName = this.filesMentioning(name);
+    const withModule = new Set(this.filesMentioning(module.split(".").pop()!));
+    for (const index of withName) {
+      const file = this.projectFileList[index];
+      if (!withModule.has(index) || path.resolve(file) === fromFile) continue;
+      const facts = this.factsOf(file);
+      const found = facts && reachIn(facts, module, name);
       if (found) return { ...found, file: path.relative(this.root, file) };
     }
     return undefined;
   }
 
-  private wordIndex?: Map<string, Set<string>>;
+  /** For each word, the indices (in the project's file list) of the files that spell it, ascending. */
+  private wordIndex?: Map<string, number[]>;
 
-  /** The project's files whose text holds `word` as a whole word; the index is built on first use. */
-  private filesMentioning(word: string): Set<string> {
+  /**
+   * The project's files whose text holds `word` as a whole word; the index is built on first use.
+   * Texts are not kept: the few files a question concerns are read again.
+   */
+  private filesMentioning(word: string): readonly number[] {
     if (!this.wordIndex) {
-      this.wordIndex = new Map();
-      for (const file of this.projectFileList) {
-        const text = this.textOf(file);
-        if (text === undefined) continue;
-        for (const token of new Set(text.match(/[A-Za-z_]\w*/g))) {
-          const files = this.wordIndex.get(token);
-          if (files) files.add(file);
-          else this.wordIndex.set(token, new Set([file]));
+      const index = (this.wordIndex = new Map());
+      this.projectFileList.forEach((file, fileIndex) => {
+        for (const token of textOf(file)?.match(/[A-Za-z_]\w*/g) ?? []) {
+          const files = index.get(token);
+          // A long match is a slice that keeps its whole file alive: the index keeps a copy.
+          if (files === undefined) index.set(token.length < 13 ? token : Buffer.from(token, "latin1").toString("latin1"), [fileIndex]);
+          else if (files[files.length - 1] !== fileIndex) files.push(fileIndex);
         }
-      }
+      });
     }
-    return this.wordIndex.get(word) ?? new Set();
+    return this.wordIndex.get(word) ?? [];
   }
 
-  private textOf(file: string): string | undefined {
-    if (!this.texts.has(file)) {
-      try {
-        this.texts.set(file, decodePythonSource(readFileSync(file)).text);
-      } catch {
-        // An unreadable file cannot reach anything; lint reports it on its own.
-        this.texts.set(file, null);
-      }
+  private factsOf(file: string): FileFacts | undefined {
+    if (!this.facts.has(file)) {
+      const text = textOf(file);
+      this.facts.set(file, text === undefined ? null : readFacts(text, moduleNameForFile(file)));
     }
-    return this.texts.get(file) ?? undefined;
+    return this.facts.get(file) ?? undefined;
   }
+}
 
-  private factsOf(file: string, text: string): FileFacts {
-    let facts = this.facts.get(file);
-    if (!facts) this.facts.set(file, (facts = readFacts(text, moduleNameForFile(file))));
-    return facts;
+/** A project file's text; an unreadable file cannot reach anything (lint reports it on its own). */
+function textOf(file: string): string | undefined {
+  try {
+    return decodePythonSource(readFileSync(file)).text;
+  } catch {
+    return undefined;
   }
-
 }
 
 // `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: at a line start or after `;`.

@@ -25,6 +25,11 @@ export interface LintOptions extends FixOptions {
   project?: ProjectIndex;
   /** Build the whole semantic model instead of one focused on the candidate names (for tests of that focus). */
   fullModel?: boolean;
+  /**
+   * Leave fixes unplanned (the editor publishes diagnostics on every keystroke and asks for fixes
+   * only when the user looks at them); `planned` and `diagnostic.fix` are then unset.
+   */
+  skipFixes?: boolean;
 }
 
 /** Everything learned about one file; `fix` reuses it instead of parsing again. */
@@ -39,12 +44,14 @@ export interface FileAnalysis {
   /** Findings that survived noqa, with the import each is about (for fixes and hovers). */
   findings: { finding: Finding; rule: Rule; diagnostic: Diagnostic; planned?: PlannedFix }[];
   skipped?: "skip-file" | "syntax-error";
+  /** Linted with `skipFixes`: no finding has its fix planned. */
+  fixesSkipped?: boolean;
 }
 
 export function lintSource(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree): FileAnalysis {
   const lines = new LineIndex(source);
   const tree = parsePython(source, oldTree);
-  const analysis: FileAnalysis = { filename, source, lines, tree, file, diagnostics: [], findings: [] };
+  const analysis: FileAnalysis = { filename, source, lines, tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes };
   if (skipsFile(source)) {
     analysis.skipped = "skip-file";
     return analysis;
@@ -98,7 +105,7 @@ export function lintSource(filename: string, source: string, file: FileModule, o
         if (isSuppressed(lines, finding, rule.meta.code, finding.heavy?.imported.statement)) return;
         const diagnostic = toDiagnostic(filename, finding, rule, lines);
         let planned: PlannedFix | undefined;
-        if (finding.fix && finding.heavy) {
+        if (finding.fix && finding.heavy && !options.skipFixes) {
           const result = planFix(finding.heavy, finding.fix, { model, lines, file, blockers: context.blockers(finding.heavy) }, options);
           if ("refused" in result) diagnostic.fixRefusal = result.refused;
           else {

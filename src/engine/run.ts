@@ -20,10 +20,9 @@ import { selectRules } from "../rules/index.js";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { StrategyName } from "../transforms/strategy.js";
 import { hashOf, LintCache } from "./cache.js";
-import { FILES_PER_RELEASE, releaseNativeMemory } from "./release.js";
+import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { lintSource } from "./lintSource.js";
-import type { FileAnalysis, LintOptions } from "./lintSource.js";
+import type { FileAnalysis, LintOptions, lintSource as LintSource } from "./lintSource.js";
 import type { LintWorkerInput, LintWorkerOutput } from "./lintWorker.js";
 
 export interface RunOptions {
@@ -137,11 +136,26 @@ export function lintOptionsFor(project: Project, costs: CostTable = loadCostTabl
   };
 }
 
-/**
- * Reads, decodes and lints one file; a file that cannot be read is an outcome, not a crash. With
- * a pre-scan, a file that cannot hold a finding is not parsed (and has no analysis).
- */
-export function lintFileAt(file: string, shown: string, options: LintOptions, preScan?: PreScan): FileOutcome {
+/** A file read and decoded, ready for the analysis. */
+interface SourceFile {
+  bytes: Buffer;
+  mode: number;
+  source: Omit<PythonSource, "text">;
+  text: string;
+  module: FileModule;
+}
+
+type Linter = typeof LintSource;
+let linter: Linter | undefined;
+
+/** The analysis (tree-sitter, rules, strategies), loaded when a file first needs it. */
+async function loadLinter(): Promise<Linter> {
+  linter ??= (await import("./lintSource.js")).lintSource;
+  return linter;
+}
+
+/** Reads and decodes one file; a file that cannot be read is an outcome, not a crash. */
+function readSourceFile(file: string): SourceFile | { problem: string } {
   let bytes: Buffer;
   let mode: number;
   try {
@@ -157,11 +171,13 @@ export function lintFileAt(file: string, shown: string, options: LintOptions, pr
     if (!(error instanceof SourceDecodeError)) throw error;
     return { problem: `cannot decode: ${error.message}; skipped` };
   }
-  const module = fileModuleOf(file);
-  const source = { bom: decoded.bom, encoding: decoded.encoding };
-  if (preScan && !preScan.mayHaveFindings(decoded.text, module)) return { bytes, mode, source, diagnostics: [] };
+  return { bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, text: decoded.text, module: fileModuleOf(file) };
+}
+
+function analyse(read: SourceFile, shown: string, options: LintOptions, lint: Linter): FileOutcome {
+  const { bytes, mode, source } = read;
   try {
-    const analysis = lintSource(shown, decoded.text, module, options);
+    const analysis = lint(shown, read.text, read.module, options);
     return { bytes, mode, source, analysis, diagnostics: analysis.diagnostics, skipped: analysis.skipped };
   } catch (error) {
     // Only code nested thousands of levels deep gets here; CPython cannot compile it either.
@@ -175,9 +191,11 @@ export async function runLint(run: RunOptions): Promise<RunResult> {
   const prepared = await prepareRun(run);
   const { project, costs, problems } = prepared;
   const files: ReadFile[] = [];
+  const lint = await loadLinter();
   for (const file of prepared.files) {
     const shown = displayPath(file, run.cwd);
-    const outcome = lintFileAt(file, shown, prepared.options);
+    const read = readSourceFile(file);
+    const outcome = "problem" in read ? read : analyse(read, shown, prepared.options, lint);
     if ("problem" in outcome) problems.push({ path: shown, message: outcome.problem });
     else files.push({ path: file, bytes: outcome.bytes, mode: outcome.mode, source: outcome.source, analysis: outcome.analysis! });
   }
@@ -240,11 +258,21 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
 export async function lintInTurn(files: readonly { path: string; shown: string }[], options: LintOptions, onResult?: (index: number, outcome: LintOutcome) => void): Promise<LintOutcome[]> {
   const outcomes: LintOutcome[] = [];
   const preScan = new PreScan(options.costs, options.thresholdMs);
+  let parsedSinceRelease = 0;
   for (const [index, file] of files.entries()) {
-    const outcome = plainOutcome(lintFileAt(file.path, file.shown, options, preScan));
+    const read = readSourceFile(file.path);
+    let linted: FileOutcome;
+    if ("problem" in read) linted = read;
+    else if (!preScan.mayHaveFindings(read.text, read.module)) linted = { bytes: read.bytes, mode: read.mode, source: read.source, diagnostics: [] };
+    else linted = analyse(read, file.shown, options, linter ?? (await loadLinter()));
+    const outcome = plainOutcome(linted);
     outcomes.push(outcome);
     onResult?.(index, outcome);
-    if (index % FILES_PER_RELEASE === FILES_PER_RELEASE - 1) await releaseNativeMemory();
+    if ("analysis" in linted && linted.analysis) parsedSinceRelease += linted.analysis.source.length;
+    if (parsedSinceRelease >= SOURCE_PER_RELEASE) {
+      parsedSinceRelease = 0;
+      await releaseNativeMemory();
+    }
   }
   return outcomes;
 }

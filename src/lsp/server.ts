@@ -198,8 +198,24 @@ class PylazyLanguageServer {
     if (!document) return undefined;
     const settings = await this.settings.forFile(document.path);
     if (settings instanceof Error) return undefined;
-    const analysis = document.currentAnalysis() ?? (await this.lint(document));
+    let analysis = document.currentAnalysis() ?? (await this.lint(document));
+    // Diagnostics are published without fixes; code actions and hovers want them, now.
+    if (analysis?.fixesSkipped) analysis = this.analyse(document, settings, false);
     return analysis && { analysis, settings };
+  }
+
+  /** Lints the document as it is now and records the analysis; undefined (and logged) on a pylazy bug. */
+  private analyse(document: OpenDocument, settings: ProjectSettings, skipFixes: boolean): FileAnalysis | undefined {
+    try {
+      const analysis = lintSource(document.path ?? document.uri, document.text, document.fileModule, { ...settings.lintOptions, skipFixes }, document.tree);
+      document.recordAnalysis(analysis);
+      return analysis;
+    } catch (error) {
+      // A pylazy bug must not take the editor's server down; the next parse starts afresh.
+      document.tree = undefined;
+      this.connection.console.error(`internal error while linting ${document.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return undefined;
+    }
   }
 
   private async lint(document: OpenDocument): Promise<FileAnalysis | undefined> {
@@ -210,21 +226,10 @@ class PylazyLanguageServer {
       this.publish(document, []);
       return undefined;
     }
-    try {
-      const analysis = lintSource(document.path ?? document.uri, document.text, document.fileModule, settings.lintOptions, document.tree);
-      document.recordAnalysis(analysis);
-      this.publish(
-        document,
-        analysis.diagnostics.map((diagnostic) => toLspDiagnostic(diagnostic, document.uri)),
-      );
-      return analysis;
-    } catch (error) {
-      // A pylazy bug must not take the editor's server down; the next parse starts afresh.
-      document.tree = undefined;
-      this.connection.console.error(`internal error while linting ${document.uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      this.publish(document, []);
-      return undefined;
-    }
+    // On every keystroke: the diagnostics only, fixes are planned when asked for (see lintedDocument).
+    const analysis = this.analyse(document, settings, true);
+    this.publish(document, analysis ? analysis.diagnostics.map((diagnostic) => toLspDiagnostic(diagnostic, document.uri)) : []);
+    return analysis;
   }
 
   private publish(document: OpenDocument, diagnostics: LspDiagnostic[]): void {

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import { findAncestorWith, fsErrorReason, isWithin } from "./config.js";
 import type { Project } from "./types.js";
@@ -67,8 +66,6 @@ interface IgnoreLayer {
   rules: Ignore;
 }
 
-type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void;
-
 /**
  * The Python files under `paths` (default "."). A file or folder named on the command line is
  * linted even when a default exclude or a .gitignore covers it, as ruff does: the user asked for
@@ -76,28 +73,15 @@ type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fs.Dirent[
  * honours it.
  */
 export async function discoverPythonFiles(project: Project, paths: string[], cwd: string): Promise<DiscoveredFiles> {
-  const discovery = new Discovery(project);
-  for (const given of paths.length > 0 ? paths : ["."]) await discovery.addPath(path.resolve(cwd, given));
-  return discovery.result();
+  return discoverPythonFilesSync(project, paths, cwd);
 }
 
-/** The same walk, synchronously: for a list needed only now and then, in the middle of a lint. */
+/** The same walk, usable in the middle of a lint (the project's other files, listed when needed). */
 export function discoverPythonFilesSync(project: Project, paths: string[], cwd: string): DiscoveredFiles {
   const discovery = new Discovery(project);
-  for (const given of paths.length > 0 ? paths : ["."]) discovery.addPathSync(path.resolve(cwd, given));
+  for (const given of paths.length > 0 ? paths : ["."]) discovery.addPath(path.resolve(cwd, given));
   return discovery.result();
 }
-
-const WALK_OPTIONS = {
-  absolute: true,
-  dot: true,
-  objectMode: true,
-  // Symlinks come back as entries, so a linked file can be checked against the tree.
-  onlyFiles: false,
-  followSymbolicLinks: false,
-  // Unreadable folders are reported by the readdir adapters, and the walk goes on.
-  suppressErrors: true,
-} as const;
 
 class Discovery {
   private readonly candidates: string[] = [];
@@ -109,25 +93,17 @@ class Discovery {
     this.userExcludes = ignore({ ignorecase: false }).add(project.settings.exclude);
   }
 
-  async addPath(absolute: string): Promise<void> {
+  addPath(absolute: string): void {
     const stats = this.statGiven(absolute);
     if (stats === undefined) return;
-    if (!stats.isDirectory()) return this.addGiven(absolute, stats);
-    const tree = this.treeOf(absolute);
-    this.addWalked(tree, await this.walkFolder(tree, absolute));
-  }
-
-  addPathSync(absolute: string): void {
-    const stats = this.statGiven(absolute);
-    if (stats === undefined) return;
-    if (!stats.isDirectory()) return this.addGiven(absolute, stats);
-    const tree = this.treeOf(absolute);
-    this.addWalked(tree, this.walkFolderSync(tree, absolute));
-  }
-
-  private addGiven(absolute: string, stats: fs.Stats): void {
-    if (stats.isFile()) this.addGivenFile(absolute);
-    else this.problems.push({ path: absolute, message: "not a file or directory" });
+    if (stats.isDirectory()) {
+      const tree = this.treeOf(absolute);
+      if (!this.isUserExcluded(tree.folder, absolute, true)) this.walk(tree, absolute);
+    } else if (stats.isFile()) {
+      this.addGivenFile(absolute);
+    } else {
+      this.problems.push({ path: absolute, message: "not a file or directory" });
+    }
   }
 
   result(): DiscoveredFiles {
@@ -154,20 +130,25 @@ class Discovery {
     this.candidates.push(fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file);
   }
 
-  private async walkFolder(tree: WalkTree, folder: string): Promise<fg.Entry[]> {
-    if (this.isUserExcluded(tree.folder, folder, true)) return [];
-    return fg("**/*.py", { ...WALK_OPTIONS, cwd: folder, fs: { readdir: this.readdirSkippingExcluded(tree) } });
-  }
-
-  private walkFolderSync(tree: WalkTree, folder: string): fg.Entry[] {
-    if (this.isUserExcluded(tree.folder, folder, true)) return [];
-    return fg.sync("**/*.py", { ...WALK_OPTIONS, cwd: folder, fs: { readdirSync: this.readdirSyncSkippingExcluded(tree) } });
-  }
-
-  private addWalked(tree: WalkTree, entries: readonly fg.Entry[]): void {
+  /**
+   * Every `.py` file under `folder`: excluded and ignored folders are never entered, linked folders
+   * never followed, and a folder that cannot be read is reported while the walk goes on.
+   */
+  private walk(tree: WalkTree, folder: string): void {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      this.problems.push({ path: folder, message: `cannot read directory: ${fsErrorReason(error)}` });
+      return;
+    }
     for (const entry of entries) {
-      if (entry.dirent.isFile()) this.candidates.push(entry.path);
-      else if (entry.dirent.isSymbolicLink()) this.addLinkedFile(tree, entry.path);
+      const entryPath = path.join(folder, entry.name);
+      if (this.isSkipped(tree, entryPath, entry)) continue;
+      if (entry.isDirectory()) this.walk(tree, entryPath);
+      else if (!entry.name.endsWith(".py")) continue;
+      else if (entry.isFile()) this.candidates.push(entryPath);
+      else if (entry.isSymbolicLink()) this.addLinkedFile(tree, entryPath);
     }
   }
 
@@ -176,37 +157,6 @@ class Discovery {
     const target = realPathOrUndefined(link);
     if (target === undefined || !isWithin(tree.realFolder, target)) return;
     if (fs.statSync(target).isFile()) this.candidates.push(target);
-  }
-
-  /**
-   * fast-glob has no hook to prune folders or to hear about unreadable ones, but it reads
-   * folders through this adapter: dropping excluded entries here means they are never walked.
-   */
-  private readdirSkippingExcluded(tree: WalkTree): fg.FileSystemAdapter["readdir"] {
-    const readdir = (folder: string, options: { withFileTypes: true }, callback: ReaddirCallback): void => {
-      fs.readdir(folder, options, (error, entries) => {
-        if (error !== null) {
-          this.problems.push({ path: folder, message: `cannot read directory: ${fsErrorReason(error)}` });
-          callback(error, []);
-          return;
-        }
-        callback(null, entries.filter((entry) => !this.isSkipped(tree, path.join(folder, entry.name), entry)));
-      });
-    };
-    // fast-glob calls only the `withFileTypes` overload of readdir unless asked for `stats`.
-    return readdir as unknown as fg.FileSystemAdapter["readdir"];
-  }
-
-  private readdirSyncSkippingExcluded(tree: WalkTree): fg.FileSystemAdapter["readdirSync"] {
-    const readdirSync = (folder: string): fs.Dirent[] => {
-      try {
-        return fs.readdirSync(folder, { withFileTypes: true }).filter((entry) => !this.isSkipped(tree, path.join(folder, entry.name), entry));
-      } catch (error) {
-        this.problems.push({ path: folder, message: `cannot read directory: ${fsErrorReason(error)}` });
-        throw error;
-      }
-    };
-    return readdirSync as unknown as fg.FileSystemAdapter["readdirSync"];
   }
 
   private isSkipped(tree: WalkTree, entryPath: string, entry: fs.Dirent): boolean {
