@@ -9,8 +9,15 @@ export interface CachedResult {
   skipped?: "skip-file" | "syntax-error";
 }
 
+/** What a file's `stat` says of it: when both are unchanged, the content is taken as unchanged (as ruff does). */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
 interface CacheEntry extends CachedResult {
   contentHash: string;
+  stamp?: FileStamp;
   /**
    * Set when the result depends on other files (a finding whose fix a re-export elsewhere may
    * block): then the entry holds only while the whole project is unchanged.
@@ -56,16 +63,21 @@ export class LintCache {
     return new LintCache(file, key, {});
   }
 
-  /** `projectHash` is asked for only when the entry depends on the rest of the project. */
-  get(relativePath: string, contentHash: string, projectHash: () => string): CachedResult | undefined {
+  /**
+   * The file's content is hashed only when its stamp changed; `projectHash` is asked for only when
+   * the entry depends on the rest of the project.
+   */
+  get(relativePath: string, stamp: FileStamp | undefined, contentHash: () => string, projectHash: () => string): CachedResult | undefined {
     const entry = this.entries[relativePath];
-    if (!entry || entry.contentHash !== contentHash) return undefined;
+    if (!entry) return undefined;
+    const sameStamp = stamp !== undefined && entry.stamp?.size === stamp.size && entry.stamp.mtimeMs === stamp.mtimeMs;
+    if (!sameStamp && entry.contentHash !== contentHash()) return undefined;
     if (entry.projectHash !== undefined && entry.projectHash !== projectHash()) return undefined;
     return { diagnostics: entry.diagnostics, skipped: entry.skipped };
   }
 
-  set(relativePath: string, contentHash: string, result: CachedResult, projectHash: string | undefined): void {
-    this.entries[relativePath] = { contentHash, projectHash, diagnostics: result.diagnostics, skipped: result.skipped };
+  set(relativePath: string, stamp: FileStamp | undefined, contentHash: string, result: CachedResult, projectHash: string | undefined): void {
+    this.entries[relativePath] = { contentHash, stamp, projectHash, diagnostics: result.diagnostics, skipped: result.skipped };
     this.dirty = true;
   }
 

@@ -20,6 +20,7 @@ import { selectRules } from "../rules/index.js";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { StrategyName } from "../transforms/strategy.js";
 import { hashOf, LintCache } from "./cache.js";
+import type { FileStamp } from "./cache.js";
 import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { FileAnalysis, LintOptions, lintSource as LintSource } from "./lintSource.js";
@@ -218,16 +219,16 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     return { project, diagnostics: full.files.flatMap((file) => file.analysis.diagnostics), problems: full.problems, savings: full.savings };
   }
   const cache = run.cache ? LintCache.open(project.root, cacheKey(project, costs)) : undefined;
-  const hashes = new Map<string, string>();
-  // The state of the whole project matters only to results with findings: hashed when one is met.
+  // The state of the whole project matters only to results with findings: stamped when one is met.
   let projectHash: string | undefined;
-  const projectState = (): string => (projectHash ??= projectStateHash(prepared.projectFiles.get(), hashes));
-  const contentHash = (file: string): string => hashes.get(file) ?? hashOf(safeRead(file));
+  const projectState = (): string => (projectHash ??= projectStateHash(prepared.projectFiles.get()));
+  const contentHash = (file: string): string => hashOf(safeRead(file));
+  const stamps = new Map(cache ? prepared.files.map((file) => [file, stampOf(file)]) : []);
   const pending: { index: number; path: string; shown: string }[] = [];
   const outcomes: LintOutcome[] = [];
   prepared.files.forEach((file, index) => {
     const shown = displayPath(file, run.cwd);
-    const hit = cache?.get(path.relative(project.root, file), contentHash(file), projectState);
+    const hit = cache?.get(path.relative(project.root, file), stamps.get(file), () => contentHash(file), projectState);
     if (hit) outcomes[index] = { diagnostics: hit.diagnostics.map((d) => ({ ...d, filename: shown })) };
     else pending.push({ index, path: file, shown });
   });
@@ -239,7 +240,7 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     if (cache && !("problem" in outcome)) {
       // A file with findings may change with the rest of the project (a re-export elsewhere).
       const dependsOnProject = outcome.diagnostics.length > 0 ? projectState() : undefined;
-      cache.set(path.relative(project.root, file.path), contentHash(file.path), outcome, dependsOnProject);
+      cache.set(path.relative(project.root, file.path), stamps.get(file.path), contentHash(file.path), outcome, dependsOnProject);
     }
   });
   cache?.save();
@@ -330,16 +331,24 @@ function cacheKey(project: Project, costs: CostTable): string {
   return hashOf(version, JSON.stringify(project.settings), costs.description, profile);
 }
 
-/** The project's files by content, for results that depend on other files; fills `hashes`. */
-function projectStateHash(files: readonly string[], hashes: Map<string, string>): string {
-  const parts: string[] = [];
-  for (const file of files) {
-    const bytes = safeRead(file);
-    const hash = hashOf(bytes);
-    hashes.set(file, hash);
-    parts.push(`${file}\u0000${hash}`);
+/**
+ * The state of the project's files, by stamp (size and modification time): results with findings
+ * hold while no file of the project was added, removed or changed.
+ */
+function projectStateHash(files: readonly string[]): string {
+  return hashOf(...files.map((file) => {
+    const stamp = stampOf(file);
+    return stamp ? `${file}\u0000${stamp.size}\u0000${stamp.mtimeMs}` : `${file}\u0000missing`;
+  }));
+}
+
+function stampOf(file: string): FileStamp | undefined {
+  try {
+    const { size, mtimeMs } = statSync(file);
+    return { size, mtimeMs };
+  } catch {
+    return undefined;
   }
-  return hashOf(...parts);
 }
 
 function safeRead(file: string): Buffer {
