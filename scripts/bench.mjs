@@ -99,12 +99,37 @@ function measureRuff(files, modules) {
 }
 
 /** Median time from a one-character didChange to the diagnostics it causes, in a 5,000-line file. */
-async function measureLsp(dir) {
-  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-jsonrpc/node");
+function bigModule() {
   const lines = [];
   lines.push("import numpy as np", "");
   while (lines.length < 5000) lines.push(`def f${lines.length}(x):`, `    return np.add(x, ${lines.length})`, "");
-  const text = `${lines.join("\n")}\n`;
+  return `${lines.join("\n")}\n`;
+}
+
+/** For reference: the median time of one tree-sitter cursor walk (every node's type and span) over the LSP file's tree. */
+async function measureTreeWalk() {
+  const { parsePython } = await import(path.join(root, "dist/src/parse/parser.js"));
+  const tree = parsePython(bigModule());
+  const walk = () => {
+    const cursor = tree.walk();
+    for (let sum = 0; ; ) {
+      sum += cursor.nodeTypeId + cursor.startIndex + cursor.endIndex;
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return sum;
+    }
+  };
+  const samples = [];
+  for (let i = 0; i < (quick ? 2 : 15); i++) {
+    const started = process.hrtime.bigint();
+    walk();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(samples);
+}
+
+async function measureLsp(dir) {
+  const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-jsonrpc/node");
+  const text = bigModule();
   const file = path.join(dir, "big_module.py");
   writeFileSync(file, text);
   const child = spawn(process.execPath, [cli, "lsp"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
@@ -179,6 +204,7 @@ async function main() {
       return NaN;
     });
     target("LSP: diagnostics after a one-character edit, 5,000 lines", lsp, 20);
+    const treeWalk = await measureTreeWalk();
 
     const ruff = measureRuff(files, heavyModules());
     console.log("");
@@ -193,6 +219,7 @@ async function main() {
     console.log("");
     console.log(`Ruff ${JSON.parse(spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(path.join(root, "node_modules/@astral-sh/ruff-wasm-nodejs"))}).Workspace.version()))`], { encoding: "utf8" }).stdout)} (WebAssembly, TID253, same files, one process): ${Math.round(ruff.ms)} ms; ` +
       `pylazy cold lint / ruff = ${(cold.ms / ruff.ms).toFixed(2)}.`);
+    console.log(`For reference: one tree-sitter cursor walk over the tree of the LSP's 5,000-line file takes ${treeWalk.toFixed(1)} ms (median).`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
