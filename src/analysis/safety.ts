@@ -3,6 +3,7 @@ import type { HeavyImport, FileModule } from "./heavyImports.js";
 import type { ProjectIndex } from "./projectIndex.js";
 import type { ImportedName, SemanticModel } from "./model.js";
 import { lazyProxies } from "./lazyConstructs.js";
+import type { LazyConstruct } from "./lazyConstructs.js";
 import type { Binding, Reference } from "./scope.js";
 
 /**
@@ -81,12 +82,21 @@ function submoduleReachedThroughParent(heavy: HeavyImport, model: SemanticModel)
     if (reach) return reach;
   }
   // A proxy a first fix made of `import xml.sax` (`xml = _PylazyModule("xml", "xml.sax")`) binds the package too.
-  for (const proxy of /lazy/i.test(model.source) ? lazyProxies(model) : []) {
+  for (const proxy of proxiesOf(model)) {
     if (proxy.name === heavy.imported.boundName || !loaded.startsWith(`${proxy.module}.`)) continue;
     const reach = reachThrough(model, model.moduleReferences(proxy.name), proxy.name, loaded.slice(proxy.module.length + 1));
     if (reach) return reach;
   }
   return undefined;
+}
+
+const proxiesByModel = new WeakMap<SemanticModel, LazyConstruct[]>();
+
+/** The module's lazy proxies, found once per model (the safety checks ask for each heavy import). */
+function proxiesOf(model: SemanticModel): LazyConstruct[] {
+  let proxies = proxiesByModel.get(model);
+  if (!proxies) proxiesByModel.set(model, (proxies = /lazy/i.test(model.source) ? lazyProxies(model) : []));
+  return proxies;
 }
 
 /** The first of `refs` to `name` that reads the attribute chain `rest` (or one below it). */
@@ -116,7 +126,7 @@ function packageNameBoundBy(imported: ImportedName): string {
 export function namesReachingSubmodules(heavy: HeavyImport, model: SemanticModel): string[] {
   const loaded = loadedModule(heavy);
   const imports = model.imports.filter((other) => other.kind === "import" && loaded.startsWith(`${packageNameBoundBy(other)}.`));
-  const proxies = /lazy/i.test(model.source) ? lazyProxies(model).filter((proxy) => loaded.startsWith(`${proxy.module}.`)) : [];
+  const proxies = proxiesOf(model).filter((proxy) => loaded.startsWith(`${proxy.module}.`));
   return [...imports.map((other) => other.boundName), ...proxies.map((proxy) => proxy.name)];
 }
 

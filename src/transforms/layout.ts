@@ -44,8 +44,15 @@ function lineCount(lines: LineIndex): number {
   return lines.lineStart(last) === lines.text.length ? last : lines.lineCount;
 }
 
+/** Only spaces, tabs and form feeds before the line ending (read in place: this runs for many lines). */
 function isBlank(lines: LineIndex, line: number): boolean {
-  return /^[ \t\f]*$/.test(lines.lineText(line));
+  const { text } = lines;
+  const end = line + 1 < lines.lineCount ? lines.lineStart(line + 1) : text.length;
+  for (let offset = lines.lineStart(line); offset < end; offset++) {
+    const code = text.charCodeAt(offset);
+    if (code !== 0x20 && code !== 0x09 && code !== 0x0c && code !== 0x0a && code !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** The lines that edits remove whole (from a line start to the start of a later line, or the end of the file). */
@@ -70,16 +77,19 @@ export function removedLines(edits: readonly Edit[], lines: LineIndex): Set<numb
  */
 export function blankLineRemovals(lines: LineIndex, removed: ReadonlySet<number>, barriers: ReadonlySet<number> = new Set()): Edit[] {
   const count = lineCount(lines);
+  const inRun = (line: number): boolean => removed.has(line) || isBlank(lines, line);
   const edits: Edit[] = [];
-  let line = 0;
-  while (line < count) {
-    if (!removed.has(line) && !isBlank(lines, line)) {
-      line++;
-      continue;
-    }
-    const first = line;
-    while (line < count && (removed.has(line) || isBlank(lines, line)) && !(barriers.has(line) && line > first)) line++;
-    edits.push(...runRemovals(lines, removed, first, line, { codeBefore: first > 0 || barriers.has(first), codeAfter: line < count || barriers.has(line) }));
+  // A run is a maximal stretch of blank and removed lines, split before each barrier; only runs
+  // with a removed line can change, so each is found from its removed lines.
+  let covered = 0;
+  for (const line of [...removed].sort((a, b) => a - b)) {
+    if (line < covered || line >= count) continue;
+    let first = line;
+    while (first > 0 && !barriers.has(first) && inRun(first - 1)) first--;
+    let end = line + 1;
+    while (end < count && !barriers.has(end) && inRun(end)) end++;
+    covered = end;
+    edits.push(...runRemovals(lines, removed, first, end, { codeBefore: first > 0 || barriers.has(first), codeAfter: end < count || barriers.has(end) }));
   }
   return edits;
 }
