@@ -13,9 +13,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, without color. */
-export function runCli(args: string[], cwd: string): CliResult {
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+/** Runs the built CLI as a user would, without color; `env` adds to the environment. */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

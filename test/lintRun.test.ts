@@ -1,3 +1,4 @@
+// How `lint` runs over a tree: its cache under .pylazy/cache, and its worker threads.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -51,5 +52,28 @@ test("--no-cache writes no cache", () => {
   const root = makeProject({ "app.py": HEAVY });
   lint(root, "--no-cache");
   assert.equal(fs.existsSync(path.join(root, CACHE)), false);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("worker threads give the same diagnostics and problems as one thread, in the same order", () => {
+  const files: Record<string, string | Buffer> = {};
+  for (let i = 0; i < 90; i++) {
+    // A mix: heavy imports used in functions or at import time, light imports, no imports.
+    files[`pkg/m${String(i).padStart(2, "0")}.py`] = i % 3 === 0 ? HEAVY : i % 3 === 1 ? "import json\n\nX = json.dumps({})\n" : "import pandas as pd\n\nFRAME = pd.DataFrame()\n";
+  }
+  files["pkg/broken.py"] = "import pandas as pd\n\ndef f(:\n    pass\n";
+  files["pkg/latin.py"] = Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]);
+  const root = makeProject(files);
+  const one = runCli(["lint", ".", "--no-cache", "--format", "json"], root, { PYLAZY_JOBS: "1" });
+  const two = runCli(["lint", ".", "--no-cache", "--format", "json"], root, { PYLAZY_JOBS: "2" });
+  assert.equal(one.status, 2, one.stderr);
+  assert.equal(two.status, one.status);
+  assert.equal(two.stdout, one.stdout);
+  assert.equal(two.stderr, one.stderr);
+  const codes = (JSON.parse(one.stdout) as { code: string | null }[]).map((d) => d.code);
+  assert.equal(codes.filter((code) => code === "LZ001").length, 30);
+  assert.equal(codes.filter((code) => code === "LZ002").length, 30);
+  assert.ok(codes.includes(null), "the syntax error is reported");
+  assert.match(one.stderr, /latin\.py: cannot decode/);
   fs.rmSync(root, { recursive: true, force: true });
 });
