@@ -232,21 +232,17 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     if (hit) outcomes[index] = { diagnostics: hit.diagnostics.map((d) => ({ ...d, filename: shown })) };
     else pending.push({ index, path: file, shown });
   });
-  const record = (file: { index: number; path: string }, outcome: LintOutcome): void => {
+  const useWorkers = pending.length >= WORKER_THRESHOLD && jobCount() > 1;
+  const linted = useWorkers ? await lintOnWorkers(pending, prepared) : await lintInTurn(pending, prepared.options);
+  linted.forEach((outcome, position) => {
+    const file = pending[position];
     outcomes[file.index] = outcome;
     if (cache && !("problem" in outcome)) {
       // A file with findings may change with the rest of the project (a re-export elsewhere).
       const dependsOnProject = outcome.diagnostics.length > 0 ? projectState() : undefined;
       cache.set(path.relative(project.root, file.path), stamps.get(file.path), contentHash(file.path), outcome, dependsOnProject);
     }
-  };
-  if (pending.length >= WORKER_THRESHOLD && jobCount() > 1) {
-    // The pre-scan here, so that the workers share out only files to parse, by their size.
-    const toParse = preScanned(pending, prepared.options, record);
-    if (toParse.length > 0) (await lintOnWorkers(toParse, prepared)).forEach((outcome, position) => record(toParse[position], outcome));
-  } else {
-    (await lintInTurn(pending, prepared.options)).forEach((outcome, position) => record(pending[position], outcome));
-  }
+  });
   cache?.save();
   const diagnostics: Diagnostic[] = [];
   outcomes.forEach((outcome, index) => {
@@ -291,29 +287,15 @@ function jobCount(): number {
   return Math.min(os.availableParallelism(), 8);
 }
 
-/**
- * Reads each file and records at once those that cannot be read or cannot hold a finding; returns
- * the others with their sizes, for the workers.
- */
-function preScanned<T extends { index: number; path: string; shown: string }>(
-  files: readonly T[],
-  options: LintOptions,
-  record: (file: T, outcome: LintOutcome) => void,
-): (T & { size: number })[] {
-  const preScan = new PreScan(options.costs, options.thresholdMs);
-  const toParse: (T & { size: number })[] = [];
-  for (const file of files) {
-    const read = readSourceFile(file.path);
-    if ("problem" in read) record(file, read);
-    else if (!preScan.mayHaveFindings(read.text, read.module)) record(file, { diagnostics: [] });
-    else toParse.push({ ...file, size: read.text.length });
-  }
-  return toParse;
-}
-
 /** Splits the files over worker threads, largest first, so that the shares take about as long. */
-async function lintOnWorkers(files: { path: string; shown: string; size: number }[], prepared: PreparedRun): Promise<LintOutcome[]> {
-  const sizes = files.map((file) => file.size);
+async function lintOnWorkers(files: { path: string; shown: string }[], prepared: PreparedRun): Promise<LintOutcome[]> {
+  const sizes = files.map((file) => {
+    try {
+      return statSync(file.path).size;
+    } catch {
+      return 0;
+    }
+  });
   const order = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
   const jobs = Math.min(jobCount(), files.length);
   const shares: number[][] = Array.from({ length: jobs }, () => []);
