@@ -27,9 +27,9 @@ interface FileFacts {
 
 /**
  * Answers "does any other module of the project reach `module.name`?" over every Python file of
- * the project (tests included). A file is read once, and parsed once, only if its text mentions
- * both the name and the module's last component: every way of reaching `pkg.util.np` spells both.
- * What a file reaches is read from its text with patterns, once.
+ * the project (tests included). Files are read once, as bytes; a file is decoded and read for
+ * facts only if its text mentions both the name and the module's last component: every way of
+ * reaching `pkg.util.np` spells both. What a file reaches is read from its text with patterns, once.
  */
 export class ProjectIndex {
   private readonly facts = new Map<string, FileFacts | null>();
@@ -61,56 +61,152 @@ export class ProjectIndex {
     for (const index of withName) {
       const file = this.projectFileList[index];
       if (!withModule.has(index) || path.resolve(file) === fromFile) continue;
-      const facts = this.factsOf(file);
+      const facts = this.factsOf(index);
       const found = facts && reachIn(facts, module, name);
       if (found) return { ...found, file: path.relative(this.root, file) };
     }
     return undefined;
   }
 
-  /** For each word, the indices (in the project's file list) of the files that spell it, ascending. */
-  private wordIndex?: Map<string, number[]>;
+  /** The project's files as bytes with a filter of their words, read on the first question; null for a file that cannot be read. */
+  private contents?: ({ bytes: Buffer; words: WordFilter } | null)[];
+  /** For each word asked about, the indices (in the project's file list) of the files that spell it. */
+  private readonly mentioning = new Map<string, number[]>();
 
   /**
-   * The project's files whose text holds `word` as a whole word; the index is built on first use.
-   * Texts are not kept: the few files a question concerns are read again.
+   * The project's files whose text holds `word` as a whole word (ASCII word boundaries, so a
+   * neighbouring non-ASCII letter never hides a match). Each file's filter rules most files out
+   * at once; the rest are searched in their bytes, so most files are never decoded.
    */
   private filesMentioning(word: string): readonly number[] {
-    if (!this.wordIndex) {
-      const index = (this.wordIndex = new Map());
-      this.projectFileList.forEach((file, fileIndex) => {
-        for (const token of textOf(file)?.match(/[A-Za-z_]\w*/g) ?? []) {
-          const files = index.get(token);
-          // A long match is a slice that keeps its whole file alive: the index keeps a copy.
-          if (files === undefined) index.set(token.length < 13 ? token : Buffer.from(token, "latin1").toString("latin1"), [fileIndex]);
-          else if (files[files.length - 1] !== fileIndex) files.push(fileIndex);
-        }
-      });
+    let found = this.mentioning.get(word);
+    if (found === undefined) {
+      this.contents ??= this.projectFileList.map(readWithFilter);
+      const needles = [...new Set([Buffer.from(word, "utf8"), Buffer.from(word, "latin1")].map((buffer) => buffer.toString("latin1")))].map((text) => Buffer.from(text, "latin1"));
+      const hash = /^\w+$/.test(word) ? wordHash(needles[0], 0, needles[0].length) : undefined;
+      found = [];
+      for (const [index, content] of this.contents.entries()) {
+        if (!content || (hash !== undefined && !content.words.mayHold(hash))) continue;
+        if (needles.some((needle) => holdsWord(content.bytes, needle))) found.push(index);
+      }
+      this.mentioning.set(word, found);
     }
-    return this.wordIndex.get(word) ?? [];
+    return found;
   }
 
-  private factsOf(file: string): FileFacts | undefined {
+  private factsOf(index: number): FileFacts | undefined {
+    const file = this.projectFileList[index];
     if (!this.facts.has(file)) {
-      const text = textOf(file);
+      const text = textOf(this.contents?.[index]?.bytes);
       this.facts.set(file, text === undefined ? null : readFacts(text, moduleNameForFile(file)));
     }
     return this.facts.get(file) ?? undefined;
   }
 }
 
-/** A project file's text; an unreadable file cannot reach anything (lint reports it on its own). */
-function textOf(file: string): string | undefined {
+function readWithFilter(file: string): { bytes: Buffer; words: WordFilter } | null {
+  let bytes: Buffer;
   try {
-    return decodePythonSource(readFileSync(file)).text;
+    bytes = readFileSync(file);
+  } catch {
+    return null;
+  }
+  return { bytes, words: WordFilter.of(bytes) };
+}
+
+/**
+ * A Bloom filter of the ASCII words of a text (runs of letters, digits and underscores): "no"
+ * is certain, "maybe" is checked in the text. About a bit per byte of text (most words repeat), two probes.
+ */
+class WordFilter {
+  private constructor(private readonly bits: Uint32Array) {}
+
+  static of(bytes: Buffer): WordFilter {
+    const size = Math.max(64, 1 << Math.ceil(Math.log2(Math.max(1, bytes.length))));
+    const filter = new WordFilter(new Uint32Array(size >>> 5));
+    let start = -1;
+    for (let at = 0; at <= bytes.length; at++) {
+      if (at < bytes.length && WORD_BYTE[bytes[at]] === 1) {
+        if (start < 0) start = at;
+      } else if (start >= 0) {
+        filter.add(wordHash(bytes, start, at));
+        start = -1;
+      }
+    }
+    return filter;
+  }
+
+  private add(hash: number): void {
+    const mask = this.bits.length * 32 - 1;
+    const a = hash & mask;
+    const b = (hash >>> 16 | hash << 16) & mask;
+    this.bits[a >>> 5] |= 1 << (a & 31);
+    this.bits[b >>> 5] |= 1 << (b & 31);
+  }
+
+  mayHold(hash: number): boolean {
+    const mask = this.bits.length * 32 - 1;
+    const a = hash & mask;
+    const b = (hash >>> 16 | hash << 16) & mask;
+    return (this.bits[a >>> 5] & (1 << (a & 31))) !== 0 && (this.bits[b >>> 5] & (1 << (b & 31))) !== 0;
+  }
+}
+
+/** FNV-1a over bytes [start, end). */
+function wordHash(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let at = start; at < end; at++) hash = Math.imul(hash ^ bytes[at], 0x01000193);
+  return hash >>> 0;
+}
+
+/** `needle` occurs in `bytes` with no ASCII letter, digit or underscore right before or after it. */
+function holdsWord(bytes: Buffer, needle: Buffer): boolean {
+  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
+    if (!isAsciiWordByte(bytes[at - 1]) && !isAsciiWordByte(bytes[at + needle.length])) return true;
+  }
+  return false;
+}
+
+const WORD_BYTE = new Uint8Array(256);
+for (let byte = 0; byte < 256; byte++) WORD_BYTE[byte] = (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte === 95 ? 1 : 0;
+
+function isAsciiWordByte(byte: number | undefined): boolean {
+  return byte !== undefined && WORD_BYTE[byte] === 1;
+}
+
+/** A project file's text; an unreadable file cannot reach anything (lint reports it on its own). */
+function textOf(bytes: Buffer | null | undefined): string | undefined {
+  if (!bytes) return undefined;
+  try {
+    return decodePythonSource(bytes).text;
   } catch {
     return undefined;
   }
 }
 
-// `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: at a line start or after `;`.
-const FROM_IMPORT = /(?:^|;)[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/gm;
-const PLAIN_IMPORT = /(?:^|;)[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/gm;
+// `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: tried where a line or a `;` starts.
+const FROM_IMPORT = /[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/y;
+const PLAIN_IMPORT = /[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/y;
+
+/**
+ * The matches of an anchored import pattern at the start of a line or after a `;`, on the lines
+ * that spell `import` (found with indexOf: far cheaper than trying the pattern everywhere).
+ */
+function* importStatements(text: string, pattern: RegExp): Generator<RegExpExecArray> {
+  const tried = new Set<number>();
+  for (let at = text.indexOf("import"); at !== -1; at = text.indexOf("import", at + 6)) {
+    const starts = [Math.max(text.lastIndexOf("\n", at), text.lastIndexOf("\r", at)) + 1];
+    for (let semicolon = text.indexOf(";", starts[0]); semicolon !== -1 && semicolon < at; semicolon = text.indexOf(";", semicolon + 1)) starts.push(semicolon + 1);
+    for (const from of starts) {
+      if (tried.has(from)) continue;
+      tried.add(from);
+      pattern.lastIndex = from;
+      const match = pattern.exec(text);
+      if (match) yield match;
+    }
+  }
+}
+
 // `pty = _PylazyModule("pty")`, `np = lazy_import("numpy")`: a lazy proxy stands for its module as an import does.
 const LAZY_PROXY = /(?:^|;)[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*[\w.]*[Ll][Aa][Zz][Yy][\w.]*[ \t]*\([ \t]*["']([A-Za-z_][\w.]*)["']/gm;
 const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
@@ -125,7 +221,7 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
   const lines = new LineIndex(text);
   const lineOf = (offset: number): number => lines.lineOf(offset) + 1;
   const facts: FileFacts = { fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
-  for (const match of text.matchAll(FROM_IMPORT)) {
+  for (const match of importStatements(text, FROM_IMPORT)) {
     const dots = /^\.*/.exec(match[1])![0].length;
     const base = resolveRelativeModule(match[1].slice(dots), dots, current);
     if (base === undefined) continue;
@@ -134,20 +230,29 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
       facts.standIns.push({ name: bound, module: `${base}.${name}` });
     }
   }
-  for (const match of text.matchAll(PLAIN_IMPORT)) {
+  for (const match of importStatements(text, PLAIN_IMPORT)) {
     for (const { name, bound, aliased } of importedNames(match[1])) {
       // `import pkg.util` binds `pkg`; `import pkg.util as u` binds `u` to `pkg.util`.
       const top = name.split(".")[0];
       facts.standIns.push({ name: aliased ? bound : top, module: aliased ? name : top });
     }
   }
-  for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
-  for (const name of new Set(facts.standIns.map((standIn) => standIn.name))) {
-    const chains: { chain: string; line: number }[] = [];
-    for (const match of text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(name)}((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g"))) {
-      chains.push({ chain: match[1].replace(/[ \t]/g, "").slice(1), line: lineOf(match.index) });
-    }
-    if (chains.length > 0) facts.chains.set(name, chains);
+  if (/lazy/i.test(text)) for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
+  // The attribute chains after every stand-in name, in one pass over the text.
+  const names = new Set(facts.standIns.map((standIn) => standIn.name));
+  const addChain = (name: string, chain: string, offset: number): void => {
+    let chains = facts.chains.get(name);
+    if (!chains) facts.chains.set(name, (chains = []));
+    chains.push({ chain: chain.replace(/[ \t]/g, "").slice(1), line: lineOf(offset) });
+  };
+  const asciiNames = [...names].filter((name) => /^\w+$/.test(name));
+  if (asciiNames.length > 0) {
+    const chains = new RegExp(`(?<![\\w.])(${asciiNames.join("|")})((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g");
+    for (const match of text.matchAll(chains)) addChain(match[1], match[2], match.index);
+  }
+  for (const name of names) {
+    if (/^\w+$/.test(name)) continue;
+    for (const match of text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(name)}((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g"))) addChain(name, match[1], match.index);
   }
   for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], line: lineOf(match.index) });
   return facts;
