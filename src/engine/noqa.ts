@@ -6,7 +6,7 @@ const NOQA = /#\s*noqa(?::\s*([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+
 const SKIP_FILE = /^[ \t]*#[ \t]*pylazy:[ \t]*skip-file\b/m;
 
 export function skipsFile(source: string): boolean {
-  return SKIP_FILE.test(source);
+  return source.includes("pylazy") && SKIP_FILE.test(source);
 }
 
 /** The codes a line's noqa comment names: "all" for a bare `# noqa`, undefined for none. */

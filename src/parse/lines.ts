@@ -6,14 +6,26 @@ export interface Position {
 
 /** Offsets ↔ positions for one text. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private lineStarts?: number[];
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      // Python ends lines at \n, \r\n and a lone \r.
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+  constructor(readonly text: string) {}
+
+  /** Where each line starts, found on first use (most files never need a position). */
+  private get starts(): number[] {
+    if (this.lineStarts === undefined) {
+      const starts = (this.lineStarts = [0]);
+      const { text } = this;
+      if (!text.includes("\r")) {
+        for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
+      } else {
+        for (let i = 0; i < text.length; i++) {
+          const c = text.charCodeAt(i);
+          // Python ends lines at \n, \r\n and a lone \r.
+          if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+        }
+      }
     }
+    return this.lineStarts;
   }
 
   private eol?: string;
@@ -35,10 +47,11 @@ export class LineIndex {
   /** 0-based line of an offset. */
   lineOf(offset: number): number {
     let low = 0;
-    let high = this.starts.length - 1;
+    const starts = this.starts;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid;
+      if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
     return low;
