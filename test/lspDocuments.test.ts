@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
-import { OpenDocument, treePoint } from "../src/lsp/documents.js";
+import { OpenDocument } from "../src/lsp/documents.js";
+import { treePoint } from "../src/parse/parser.js";
 import { parsePython } from "../src/parse/parser.js";
 import type { SyntaxNode, Tree } from "../src/parse/parser.js";
 

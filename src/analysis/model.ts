@@ -52,7 +52,7 @@ export interface ModelOptions {
 }
 
 // Words a focused model must always look at: imports, dynamic access to globals, `__all__`, typing blocks.
-const ALWAYS_RELEVANT = ["import", "globals", "vars", "locals", "eval", "exec", "sys", "__all__", "TYPE_CHECKING"];
+export const ALWAYS_RELEVANT = ["import", "globals", "vars", "locals", "eval", "exec", "sys", "__all__", "TYPE_CHECKING"];
 
 export interface DunderAll {
   names: Set<string>;
@@ -752,7 +752,7 @@ export function buildSemanticModel(source: string, tree: Tree = parsePython(sour
 // ---- helpers -----------------------------------------------------------------------------------
 
 /** Sorted start offsets of every whole-word occurrence of the given words. */
-function wordPositions(source: string, words: readonly string[]): number[] {
+export function wordPositions(source: string, words: readonly string[]): number[] {
   const escaped = [...new Set(words)].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   const pattern = new RegExp(`(?<![\\w])(?:${escaped.join("|")})(?![\\w])`, "g");
   const positions: number[] = [];
@@ -760,7 +760,7 @@ function wordPositions(source: string, words: readonly string[]): number[] {
   return positions;
 }
 
-function firstAtOrAfter(sorted: readonly number[], offset: number): number {
+export function firstAtOrAfter(sorted: readonly number[], offset: number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

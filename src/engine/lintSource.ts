@@ -1,12 +1,16 @@
 import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports.js";
-import type { FileModule, HeavyImport } from "../analysis/heavyImports.js";
-import { buildSemanticModel } from "../analysis/model.js";
+import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
+import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
+import type { LazyConstruct } from "../analysis/lazyConstructs.js";
 import type { ProjectIndex } from "../analysis/projectIndex.js";
+import { heavyTopLevelNames } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
+import { functionSkeleton } from "../parse/skeleton.js";
+import type { Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
 import type { Finding, Rule, RuleContext } from "../rules/rule.js";
@@ -30,6 +34,11 @@ export interface LintOptions extends FixOptions {
    * only when the user looks at them); `planned` and `diagnostic.fix` are then unset.
    */
   skipFixes?: boolean;
+  /**
+   * Diagnostics only (`lint`): first analyse the module's import-time skeleton (function bodies
+   * blanked, see skeleton.ts) and parse the whole text only when the skeleton cannot decide.
+   */
+  skeleton?: boolean;
 }
 
 /** Everything learned about one file; `fix` reuses it instead of parsing again. */
@@ -46,9 +55,15 @@ export interface FileAnalysis {
   skipped?: "skip-file" | "syntax-error";
   /** Linted with `skipFixes`: no finding has its fix planned. */
   fixesSkipped?: boolean;
+  /** Decided on the import-time skeleton: `tree` and `model` are those of the skeleton, without function bodies. */
+  fromSkeleton?: boolean;
 }
 
 export function lintSource(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree): FileAnalysis {
+  if (options.skeleton && oldTree === undefined && !skipsFile(source)) {
+    const decided = lintSkeleton(filename, source, file, options);
+    if (decided) return decided;
+  }
   const lines = new LineIndex(source);
   const tree = parsePython(source, oldTree);
   const analysis: FileAnalysis = { filename, source, lines, tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes };
@@ -61,31 +76,164 @@ export function lintSource(filename: string, source: string, file: FileModule, o
     analysis.diagnostics.push(syntaxErrorDiagnostic(filename, tree, lines));
     return analysis;
   }
+  analyseTree(analysis, source, options);
+  return analysis;
+}
+
+/** What a skeleton kept of the function bodies (see lintSkeleton). */
+type KeptBodies = { mentioning: ReadonlySet<string> } | "none";
+
+/**
+ * Builds the models of `analysis.tree` (parsed from `text`) and runs the rules. With `kept`, the
+ * tree is a skeleton: it returns false, having reported nothing, when the analysis needs a
+ * function body that the skeleton blanked.
+ */
+function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions, kept?: KeptBodies): boolean {
+  const { tree, file } = analysis;
   const lazyAnnotations = annotationsAreLazyIn(options.targetVersion);
   // First a model of the imports alone: most files import nothing heavy and stop here.
-  const importsOnly = buildSemanticModel(source, tree, { lazyAnnotations, focusNames: new Set() });
+  const importsOnly = buildSemanticModel(text, tree, { lazyAnnotations, focusNames: new Set() });
   // On Python 3.15+ a literal `__lazy_modules__` makes its modules' imports lazy already.
-  const lazyModules = lazyImportsIn(options.targetVersion) && source.includes("__lazy_modules__") ? literalLazyModules(importsOnly) : undefined;
+  const lazyModules = lazyImportsIn(options.targetVersion) && text.includes("__lazy_modules__") ? literalLazyModules(importsOnly) : undefined;
   const heavyOptions = { ...options, file, lazyModules };
   const candidates = findHeavyImports(importsOnly, heavyOptions);
   const candidateStars = findHeavyStarImports(importsOnly, heavyOptions);
   // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
-  const candidateLazy = /lazy/i.test(source) ? findLazyConstructs(importsOnly, file) : [];
+  const candidateLazy = /lazy/i.test(text) ? findLazyConstructs(importsOnly, file) : [];
   if (candidates.length === 0 && candidateStars.length === 0 && candidateLazy.length === 0) {
     analysis.model = importsOnly;
-    return analysis;
+    return true;
   }
   // Then a model of everything that concerns the names those imports bind.
   const focusNames = new Set([
     ...candidates.flatMap((heavy) => [heavy.imported.boundName, ...namesReachingSubmodules(heavy, importsOnly)]),
     ...candidateLazy.map((lazy) => lazy.name),
   ]);
-  const model = options.fullModel ? buildSemanticModel(source, tree, { lazyAnnotations }) : buildSemanticModel(source, tree, { lazyAnnotations, focusNames });
-  analysis.model = model;
+  if (typeof kept === "object" && [...focusNames].some((name) => !kept.mentioning.has(name))) return false;
+  const model = options.fullModel ? buildSemanticModel(text, tree, { lazyAnnotations }) : buildSemanticModel(text, tree, { lazyAnnotations, focusNames });
   const heavyImports = findHeavyImports(model, heavyOptions);
+  // With no body at all, only imports used at import time are decided: each is LZ002 and nothing else.
+  if (kept === "none" && (heavyImports.some((heavy) => heavy.uses.importTime.length === 0) || candidateLazy.length > 0)) return false;
+  analysis.model = model;
   const heavyStarImports = findHeavyStarImports(model, heavyOptions);
   const lazyConstructs = candidateLazy.length > 0 ? findLazyConstructs(model, file) : [];
+  runRules(analysis, model, heavyImports, heavyStarImports, lazyConstructs, options);
+  return true;
+}
 
+/**
+ * Words that keep a function body in the skeleton besides the names related imports bind: what
+ * the safety checks read in function bodies (dynamic access to the module's globals, among them
+ * `sys.modules[__name__]`; `__all__`; `TYPE_CHECKING`). A function-level import matters only when
+ * it imports a related module, and then it spells the name it binds, which keeps its body.
+ */
+const KEPT_FOR = ["globals", "vars", "locals", "eval", "exec", "__name__", "__all__", "TYPE_CHECKING"];
+
+/** A skeleton is worth parsing first when the bodies it blanks hold at least this share of the text. */
+const SKELETON_MIN_SHARE = 0.25;
+
+/**
+ * The lint of a module from a skeleton of it (skeleton.ts), or undefined when only the whole text
+ * can give it. The analysis looks at the module's import-time code and, through its focused model
+ * (model.ts), at no other statements than those that mention a name it follows. So:
+ * - when every heavy import is used at import time, each is LZ002 and nothing else (LZ001, LZ003
+ *   and LZ006 need an import that is not), and LZ002 names the first import-time use: a skeleton
+ *   without any function body decides. Patterns guess when to try this first.
+ * - otherwise a skeleton that keeps every function body that mentions a name a related import
+ *   binds (as patterns read the imports), or a word in KEPT_FOR, decides; when the imports the
+ *   parser finds need a name the patterns missed, the whole text is parsed instead.
+ * Lazy constructs are left to the whole text. A syntax error inside a blanked body goes unseen,
+ * as it does in a file that has no finding at all: pylazy reports syntax errors only where it
+ * has to look.
+ */
+function lintSkeleton(filename: string, source: string, file: FileModule, options: LintOptions): FileAnalysis | undefined {
+  if (/lazy/i.test(source)) return undefined;
+  const imports = importsByPattern(source, relevantTops(options), file);
+  if (options.thresholdMs > 0) {
+    const bare = functionSkeleton(source);
+    if (bare === undefined) return undefined;
+    const atTop = imports.filter((imported) => imported.atTop).map((imported) => imported.name);
+    if (atTop.length > 0 && spelledOutsideImports(bare.text, atTop)) {
+      const decided = analyseSkeleton(filename, source, file, options, "none", bare);
+      if (decided) return decided;
+    }
+  }
+  const mentioning = new Set([...KEPT_FOR, ...imports.map((imported) => imported.name)]);
+  const positions = wordPositions(source, [...mentioning]);
+  const skeleton = functionSkeleton(source, (start, end) => {
+    const index = firstAtOrAfter(positions, start);
+    return index < positions.length && positions[index] < end;
+  });
+  return skeleton && analyseSkeleton(filename, source, file, options, { mentioning }, skeleton);
+}
+
+function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton): FileAnalysis | undefined {
+  if (skeleton.blanked < source.length * SKELETON_MIN_SHARE) return undefined;
+  const tree = parsePython(skeleton.text);
+  if (tree.rootNode.hasError) return undefined;
+  const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
+  return analyseTree(analysis, skeleton.text, options, kept) ? analysis : undefined;
+}
+
+/** Whether every name is spelled in the code outside import lines (a guess that it is used at import time). */
+function spelledOutsideImports(code: string, names: readonly string[]): boolean {
+  const spelled = new Set(code.replace(PLAIN_IMPORT_ANYWHERE, "").replace(FROM_IMPORT_ANYWHERE, "").match(/[A-Za-z_]\w*/g));
+  return names.every((name) => spelled.has(name));
+}
+
+// Imports as patterns see them, at any depth, also after `if x:`: `import a.b as c, d` and `from .a import (b as c, d)`.
+const PLAIN_IMPORT_ANYWHERE = /(?:^|[;:])[ \t]*import[ \t]+([^\n#;]*)/gm;
+const FROM_IMPORT_ANYWHERE = /(?:^|[;:])[ \t]*from[ \t]+([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/gm;
+
+const topsCache = new WeakMap<LintOptions["costs"], Map<number, Set<string> | "all">>();
+
+/** The top-level names of the modules the cost table could call heavy ("all" with a threshold of 0). */
+function relevantTops(options: LintOptions): Set<string> | "all" {
+  if (options.thresholdMs <= 0) return "all";
+  let byThreshold = topsCache.get(options.costs);
+  if (!byThreshold) topsCache.set(options.costs, (byThreshold = new Map()));
+  let tops = byThreshold.get(options.thresholdMs);
+  if (!tops) byThreshold.set(options.thresholdMs, (tops = heavyTopLevelNames(options.costs, options.thresholdMs)));
+  return tops;
+}
+
+/**
+ * The names that the file's imports of modules under `tops` bind, as far as patterns can tell
+ * (backslash continuations joined), and whether the import starts a line at the top level; a
+ * relative import counts when the file's own package is under them.
+ */
+function importsByPattern(source: string, tops: Set<string> | "all", file: FileModule): { name: string; atTop: boolean }[] {
+  const text = source.includes("\\") ? source.replace(/\\\r?\n/g, " ") : source;
+  const related = (module: string): boolean => tops === "all" || tops.has((module.startsWith(".") ? file.module : module).split(".")[0]);
+  const names: { name: string; atTop: boolean }[] = [];
+  const add = (name: string, match: RegExpMatchArray): void => {
+    if (/^\w+$/.test(name)) names.push({ name, atTop: /^(?:import|from)\b/.test(match[0]) });
+  };
+  for (const match of text.matchAll(PLAIN_IMPORT_ANYWHERE)) {
+    for (const part of match[1].split(",")) {
+      const [name, alias] = part.trim().split(/\s+as\s+/);
+      if (name && related(name)) add((alias ?? name.split(".")[0]).trim(), match);
+    }
+  }
+  for (const match of text.matchAll(FROM_IMPORT_ANYWHERE)) {
+    if (!related(match[1])) continue;
+    for (const part of match[2].replace(/[()]/g, " ").split(",")) {
+      const [name, alias] = part.trim().split(/\s+as\s+/);
+      if (name && name !== "*") add((alias ?? name).trim(), match);
+    }
+  }
+  return names;
+}
+
+function runRules(
+  analysis: FileAnalysis,
+  model: SemanticModel,
+  heavyImports: HeavyImport[],
+  heavyStarImports: HeavyStarImport[],
+  lazyConstructs: LazyConstruct[],
+  options: LintOptions,
+): void {
+  const { file, lines, filename } = analysis;
   const blockerCache = new Map<HeavyImport, ReturnType<typeof deferralBlockers>>();
   for (const rule of options.rules) {
     const context: RuleContext = {
@@ -120,7 +268,6 @@ export function lintSource(filename: string, source: string, file: FileModule, o
     rule.check(context);
   }
   analysis.diagnostics.sort((a, b) => a.location.row - b.location.row || a.location.column - b.location.column || (a.code ?? "").localeCompare(b.code ?? ""));
-  return analysis;
 }
 
 /** Python 3.14 evaluates annotations lazily (PEP 649). */

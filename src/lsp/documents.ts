@@ -4,7 +4,8 @@ import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textd
 import type { FileModule } from "../analysis/heavyImports.js";
 import { fileModuleOf } from "../engine/run.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
-import type { Point, Tree } from "../parse/parser.js";
+import { treePoint } from "../parse/parser.js";
+import type { Tree } from "../parse/parser.js";
 
 /**
  * A Python file open in the editor: its text as the editor has it, and the syntax tree of the
@@ -92,16 +93,3 @@ function filePathOf(uri: string): string | undefined {
   }
 }
 
-/**
- * tree-sitter's point for an offset: rows end at `\n` only (a lone `\r` does not start a row for
- * tree-sitter, unlike for LSP), columns count UTF-16 code units as the node binding does.
- */
-export function treePoint(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let newline = text.indexOf("\n"); newline !== -1 && newline < offset; newline = text.indexOf("\n", newline + 1)) {
-    row++;
-    lineStart = newline + 1;
-  }
-  return { row, column: offset - lineStart };
-}

@@ -52,3 +52,28 @@ function restoreKeywords(source: string, masked: string, statementStarts: number
   }
   return text;
 }
+
+/**
+ * tree-sitter's point of each offset, ascending: rows end at `\n` only (a lone `\r` does not start
+ * a row for tree-sitter, unlike for LSP), columns count UTF-16 code units as the node binding does.
+ */
+export function treePoints(text: string, ascendingOffsets: readonly number[]): Parser.Point[] {
+  const points: Parser.Point[] = [];
+  let row = 0;
+  let lineStart = 0;
+  let newline = text.indexOf("\n");
+  for (const offset of ascendingOffsets) {
+    while (newline !== -1 && newline < offset) {
+      row++;
+      lineStart = newline + 1;
+      newline = text.indexOf("\n", lineStart);
+    }
+    points.push({ row, column: offset - lineStart });
+  }
+  return points;
+}
+
+/** tree-sitter's point of one offset. */
+export function treePoint(text: string, offset: number): Parser.Point {
+  return treePoints(text, [offset])[0];
+}

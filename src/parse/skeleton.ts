@@ -1,0 +1,259 @@
+/**
+ * The skeleton of a module: its text with the body of every `def` blanked out, but for the bodies
+ * the caller keeps (those that mention a name it cares about).
+ *
+ * Nothing in a function body runs while the module is being imported (a nested `def` or `class`
+ * there runs when the function does), so the skeleton keeps every import-time use of every name,
+ * in the same place, and every use in a kept body. It keeps every offset and line too: each blanked character becomes a space
+ * (line endings stay), and the body's first line becomes `0`, an expression statement at the
+ * body's indentation, so that the `def` stays a `def`. Parsing the skeleton costs a fraction of
+ * parsing the module when most of its text is in function bodies, as in a test module.
+ *
+ * The scan is a Python tokenizer reduced to what finds bodies: strings (all prefixes, triple
+ * quotes, escapes), comments, brackets, backslash continuations and indentation. Where it could be
+ * wrong it gives up and returns undefined (the caller then parses the whole text): a tab whose
+ * width changes the comparison, an f-string that nests its own quote (Python 3.12), an
+ * unterminated string.
+ */
+export interface Skeleton {
+  text: string;
+  /** The blanked ranges, [start, end) in the text's offsets, in order. */
+  bodies: { start: number; end: number }[];
+  /** How many characters were blanked. */
+  blanked: number;
+}
+
+interface LogicalLine {
+  /** Offset of the first character of the line's first token. */
+  start: number;
+  /** Indentation width with tabs to multiples of 8, and with tabs as 1 (Python compares both). */
+  indent: number;
+  indentAlt: number;
+  /** Offset just past the line's last token (before a comment and the line ending). */
+  end: number;
+  /** Offset of the line ending that ends the logical line (or the text's length). */
+  newline: number;
+  /** The line is `def …:` or `async def …:` with its body on the following lines. */
+  blockDef: boolean;
+}
+
+/** `keep(start, end)`: whether the body in [start, end) stays as it is. */
+export function functionSkeleton(source: string, keep: (start: number, end: number) => boolean = () => false): Skeleton | undefined {
+  try {
+    return blankBodies(source, scan(source), keep);
+  } catch (error) {
+    if (error instanceof Inconsistent) return undefined;
+    throw error;
+  }
+}
+
+function blankBodies(source: string, lines: LogicalLine[], keep: (start: number, end: number) => boolean): Skeleton | undefined {
+  const bodies: { start: number; end: number }[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const header = lines[index];
+    if (!header.blockDef) continue;
+    const first = lines[index + 1];
+    if (first === undefined || !deeper(first, header)) return undefined;
+    let last = index + 1;
+    while (last + 1 < lines.length && deeper(lines[last + 1], header)) last++;
+    // From the body's first token to the end of its last line's last token; a kept body is
+    // scanned on, so that the functions nested in it can be blanked on their own.
+    if (!keep(first.start, lines[last].end)) {
+      bodies.push({ start: first.start, end: lines[last].end });
+      index = last;
+    }
+  }
+  if (bodies.length === 0) return { text: source, bodies, blanked: 0 };
+  const parts: string[] = [];
+  let at = 0;
+  let blanked = 0;
+  for (const { start, end } of bodies) {
+    parts.push(source.slice(at, start), "0", blank(source.slice(start + 1, end)));
+    blanked += end - start - 1;
+    at = end;
+  }
+  parts.push(source.slice(at));
+  return { text: parts.join(""), bodies, blanked };
+}
+
+/** A line is in the body when it is indented deeper by both of Python's measures (when they disagree: give up). */
+function deeper(line: LogicalLine, header: LogicalLine): boolean {
+  const byTabs = line.indent > header.indent;
+  if (byTabs !== line.indentAlt > header.indentAlt) throw new Inconsistent();
+  return byTabs;
+}
+
+class Inconsistent extends Error {}
+
+/** Spaces for every character but line endings. */
+function blank(text: string): string {
+  let out = "";
+  let at = 0;
+  for (const match of text.matchAll(/[\r\n]+/g)) {
+    out += " ".repeat(match.index - at) + match[0];
+    at = match.index + match[0].length;
+  }
+  return out + " ".repeat(text.length - at);
+}
+
+const SPACE = 32;
+const TAB = 9;
+const FORM_FEED = 12;
+const LF = 10;
+const CR = 13;
+const HASH = 35;
+const BACKSLASH = 92;
+
+/** The module's logical lines; throws Inconsistent where the scan cannot be sure of them. */
+function scan(source: string): LogicalLine[] {
+  const lines: LogicalLine[] = [];
+  const length = source.length;
+  let i = 0;
+  while (i < length) {
+    // Start of a physical line that may begin a logical line: measure its indentation.
+    let indent = 0;
+    let indentAlt = 0;
+    while (i < length) {
+      const c = source.charCodeAt(i);
+      if (c === SPACE) {
+        indent++;
+        indentAlt++;
+      } else if (c === TAB) {
+        indent = (Math.floor(indent / 8) + 1) * 8;
+        indentAlt++;
+      } else if (c === FORM_FEED) {
+        indent = indentAlt = 0;
+      } else break;
+      i++;
+    }
+    if (i >= length) break;
+    const c = source.charCodeAt(i);
+    if (c === HASH) {
+      i = lineEnd(source, i);
+      i = afterNewline(source, i);
+      continue;
+    }
+    if (c === LF || c === CR) {
+      i = afterNewline(source, i);
+      continue;
+    }
+    if (c === BACKSLASH && isNewlineAt(source, i + 1)) {
+      // A backslash continuation on an otherwise blank line: Python joins it to the next line.
+      throw new Inconsistent();
+    }
+    const line = readLogicalLine(source, i, indent, indentAlt);
+    lines.push(line);
+    i = afterNewline(source, line.newline);
+  }
+  return lines;
+}
+
+function isNewlineAt(source: string, i: number): boolean {
+  const c = source.charCodeAt(i);
+  return c === LF || c === CR;
+}
+
+function lineEnd(source: string, i: number): number {
+  while (i < source.length && !isNewlineAt(source, i)) i++;
+  return i;
+}
+
+function afterNewline(source: string, i: number): number {
+  if (source.charCodeAt(i) === CR && source.charCodeAt(i + 1) === LF) return i + 2;
+  return i + 1;
+}
+
+const DEF_HEADER = /(?:async[ \t\f]+)?def[ \t\f\\]/y;
+
+/** Reads one logical line from its first token: through brackets, strings and continuations. */
+function readLogicalLine(source: string, start: number, indent: number, indentAlt: number): LogicalLine {
+  DEF_HEADER.lastIndex = start;
+  const isDef = DEF_HEADER.test(source);
+  let depth = 0;
+  let end = start;
+  let lastSignificant = -1;
+  let i = start;
+  const length = source.length;
+  while (i < length) {
+    const c = source.charCodeAt(i);
+    if (c === LF || c === CR) {
+      if (depth === 0) break;
+      i++;
+      continue;
+    }
+    if (c === SPACE || c === TAB || c === FORM_FEED) {
+      i++;
+      continue;
+    }
+    if (c === HASH) {
+      i = lineEnd(source, i);
+      continue;
+    }
+    if (c === BACKSLASH) {
+      if (!isNewlineAt(source, i + 1)) throw new Inconsistent();
+      i = afterNewline(source, i + 1);
+      continue;
+    }
+    const stringEnd = stringAt(source, i);
+    if (stringEnd !== undefined) {
+      lastSignificant = stringEnd - 1;
+      end = i = stringEnd;
+      continue;
+    }
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
+    lastSignificant = i;
+    end = ++i;
+    // Skip the rest of a name or number at once: it cannot hold a string or a bracket.
+    while (i < length && isWordChar(source.charCodeAt(i)) && isWordChar(c)) end = ++i;
+  }
+  const blockDef = isDef && lastSignificant >= 0 && source.charCodeAt(lastSignificant) === 58; // ':'
+  return { start, indent, indentAlt, end, newline: i, blockDef };
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+const STRING_START = /([rRbBuUfF]{0,2})('''|"""|'|")/y;
+
+/** If a string literal starts at `i` (prefix included), the offset just past it. */
+function stringAt(source: string, i: number): number | undefined {
+  const c = source.charCodeAt(i);
+  const maybe = c === 39 || c === 34 || c === 114 || c === 82 || c === 98 || c === 66 || c === 117 || c === 85 || c === 102 || c === 70;
+  if (!maybe) return undefined;
+  // A prefix letter only starts a string at the start of a word.
+  if (i > 0 && c !== 39 && c !== 34 && isWordChar(source.charCodeAt(i - 1))) return undefined;
+  STRING_START.lastIndex = i;
+  const match = STRING_START.exec(source);
+  if (!match) return undefined;
+  const prefix = match[1].toLowerCase();
+  if (prefix.length === 2 && !/^(?:rb|br|rf|fr)$/.test(prefix)) return undefined;
+  const quote = match[2];
+  const isF = prefix.includes("f");
+  let j = i + match[0].length;
+  const q = quote.charCodeAt(0);
+  const triple = quote.length === 3;
+  let braces = 0;
+  while (j < source.length) {
+    const d = source.charCodeAt(j);
+    if (d === BACKSLASH) {
+      j += source.charCodeAt(j + 1) === CR && source.charCodeAt(j + 2) === LF ? 3 : 2;
+      continue;
+    }
+    if (!triple && (d === LF || d === CR)) throw new Inconsistent();
+    if (isF) {
+      if (d === 123) {
+        if (source.charCodeAt(j + 1) === 123 && braces === 0) j++;
+        else braces++;
+      } else if (d === 125 && braces > 0) braces--;
+    }
+    if (d === q && (!triple || (source.charCodeAt(j + 1) === q && source.charCodeAt(j + 2) === q))) {
+      // Python 3.12 lets an f-string's replacement field hold its own quote: not for this scan.
+      if (braces > 0) throw new Inconsistent();
+      return j + quote.length;
+    }
+    j++;
+  }
+  throw new Inconsistent();
+}

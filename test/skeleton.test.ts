@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { moduleNameForFile } from "../src/analysis/modulePath.js";
+import { PreScan } from "../src/analysis/prescan.js";
+import { lintSource } from "../src/engine/lintSource.js";
+import type { LintOptions } from "../src/engine/lintSource.js";
+import { functionSkeleton } from "../src/parse/skeleton.js";
+import { decodePythonSource } from "../src/parse/source.js";
+import { costTableFromSummary } from "../src/profile/costs.js";
+import { builtinEstimates } from "../src/profile/estimates.js";
+import type { CostTable, ModuleTiming } from "../src/profile/types.js";
+import { rules } from "../src/rules/index.js";
+import { sampleFiles } from "./helpers/corpusSample.js";
+
+// `lint` decides most files from a skeleton with function bodies blanked (skeleton.ts,
+// lintSource.ts). Two things must hold, checked here over every 6th file of the standard library
+// (PYLAZY_SKELETON_FULL=1: every file, a few minutes):
+// 1. the skeleton is the module with its function bodies replaced by `0`, as Python itself parses
+//    both (every other node in the same place);
+// 2. linting through skeletons gives exactly the diagnostics (fixes included) of linting the whole
+//    text, for files that parse (pylazy reports syntax errors only where it has to look).
+const EVERY = process.env.PYLAZY_SKELETON_FULL === "1" ? 1 : 6;
+
+const files = sampleFiles(EVERY).flatMap((file) => {
+  try {
+    return [{ file, source: decodePythonSource(readFileSync(file)).text, module: { ...moduleNameForFile(file), path: file } }];
+  } catch {
+    return [];
+  }
+});
+
+// Python's view: the original's AST with each function body replaced by `0` at the place of its
+// first statement must equal the skeleton's AST, positions included (but where statements end,
+// which moves with the bodies they hold).
+const ORACLE = String.raw`
+import ast, json, re, sys
+
+def start(node, lines):
+    # A decorated statement starts at its first @, which the AST does not record: it is the
+    # last character before the decorator's expression that is not a space.
+    at = [(node.lineno, node.col_offset)]
+    for decorator in getattr(node, "decorator_list", []):
+        at.append((decorator.lineno, len(lines[decorator.lineno - 1][:decorator.col_offset].rstrip()) - 1))
+    return min(at)
+
+def blank_bodies(tree, lines):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            line, column = start(node.body[0], lines)
+            # A body on the line of its header (def f(): pass) stays.
+            if lines[line - 1][:column].strip():
+                continue
+            zero = ast.Constant(0)
+            expr = ast.Expr(zero)
+            for part in (zero, expr):
+                part.lineno, part.col_offset, part.end_lineno, part.end_col_offset = line, column, line, column + 1
+            node.body = [expr]
+    return tree
+
+def dump(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.stmt, ast.excepthandler)):
+            node.end_lineno = node.end_col_offset = None
+    return ast.dump(tree, include_attributes=True)
+
+checked = 0
+failures = []
+for original, skeleton in json.load(sys.stdin):
+    text = open(original, encoding="utf-8").read()
+    try:
+        expected = ast.parse(text)
+    except (SyntaxError, ValueError):
+        continue
+    lines = [line.encode("utf-8") for line in re.split(r"\r\n|\r|\n", text)]
+    actual = dump(ast.parse(open(skeleton, encoding="utf-8").read()))
+    if dump(blank_bodies(expected, lines)) != actual:
+        failures.append(original)
+    checked += 1
+print(json.dumps({"checked": checked, "failures": failures}))
+`;
+
+test("a skeleton is the module with its function bodies replaced by `0`, as Python parses both", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pylazy-skeleton-"));
+  try {
+    const pairs: [string, string][] = [];
+    let blanked = 0;
+    for (const [index, { source }] of files.entries()) {
+      const skeleton = functionSkeleton(source);
+      if (skeleton === undefined) continue;
+      assert.equal(skeleton.text.length, source.length);
+      assert.equal(skeleton.text.replace(/[^\r\n]/g, ""), source.replace(/[^\r\n]/g, ""), "line endings stay");
+      blanked += skeleton.blanked;
+      const original = path.join(dir, `${index}.py`);
+      const stripped = path.join(dir, `${index}.skeleton.py`);
+      writeFileSync(original, source);
+      writeFileSync(stripped, skeleton.text);
+      pairs.push([original, stripped]);
+    }
+    assert.ok(pairs.length > files.length * 0.9, `most files have a skeleton (${pairs.length} of ${files.length})`);
+    assert.ok(blanked > 0);
+    const result = JSON.parse(execFileSync("python3", ["-c", ORACLE], { input: JSON.stringify(pairs), encoding: "utf8", maxBuffer: 1 << 26 })) as { checked: number; failures: string[] };
+    assert.deepEqual(result.failures, []);
+    assert.ok(result.checked > pairs.length * 0.9, `Python checked most pairs (${result.checked} of ${pairs.length})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the skeleton scan reads strings, comments, brackets, continuations and nesting as Python does", () => {
+  const source = [
+    "import numpy as np",
+    "@np.vectorize",
+    "def f(x=np.zeros(1), *, y: 'np.ndarray' = (",
+    "        1)) -> int:  # a comment",
+    "    '''a docstring",
+    "def not_a_def():",
+    "    '''",
+    "    s = \"# not a comment\"; t = r'\\'' + b'x' + f'{x!r:>{width}}'",
+    "    return [np.add(x,",
+    "  1)] + \\",
+    "  [2]",
+    "",
+    "    # a comment at the body's depth",
+    "class C(np.Base):",
+    "    attr = np.float64",
+    "    async def m(self):",
+    "        def inner():",
+    "            return np",
+    "        return inner",
+    "    def one_liner(self): return np",
+    "x = lambda: np",
+    "",
+  ].join("\n");
+  const skeleton = functionSkeleton(source)!;
+  assert.ok(skeleton);
+  const lines = skeleton.text.split("\n");
+  assert.deepEqual(lines.slice(0, 4), source.split("\n").slice(0, 4), "decorators, defaults and annotations stay");
+  assert.equal(lines[4], "    0" + " ".repeat(source.split("\n")[4].length - 5));
+  for (const line of lines.slice(5, 12)) assert.equal(line.trim(), "", "the rest of the body is blank");
+  assert.equal(lines[12], source.split("\n")[12], "a comment after the body's last line stays");
+  assert.deepEqual(lines.slice(13, 16), source.split("\n").slice(13, 16), "a class body stays, its method headers too");
+  assert.equal(lines[16].trim(), "0");
+  assert.equal(lines[17].trim() + lines[18].trim(), "", "a nested function goes with its outer body");
+  assert.deepEqual(lines.slice(19), source.split("\n").slice(19), "a one-line def and a lambda stay");
+});
+
+test("the skeleton scan gives up where it could be wrong", () => {
+  // Python 3.12 lets an f-string's replacement field hold the f-string's own quote.
+  assert.equal(functionSkeleton('def f():\n    return f"{x["a"]}"\n'), undefined);
+  // A tab whose width decides whether a line is in the body.
+  assert.equal(functionSkeleton("if x:\n        def f():\n\t    pass\n"), undefined);
+  // An unterminated string.
+  assert.equal(functionSkeleton("def f():\n    return 'abc\n"), undefined);
+  // A kept body stays whole, and a body nested in it is blanked on its own.
+  const kept = functionSkeleton("def f():\n    x = 1\n    def g():\n        return 2\n    return g\n", (start, end) => end - start > 40)!;
+  assert.equal(kept.text, "def f():\n    x = 1\n    def g():\n        0       \n    return g\n");
+});
+
+const base = (costs: CostTable, thresholdMs: number, strategy: LintOptions["strategy"] = "function"): LintOptions => ({ costs, thresholdMs, keepEager: [], rules, strategy, targetVersion: "py311" });
+
+function measuredTable(): CostTable {
+  const timings = new Map<string, ModuleTiming>();
+  for (const [module, ms] of [["json", 12], ["csv", 4], ["xml.dom.minidom", 30], ["email", 2], ["asyncio", 5], ["test.support", 40], ["os", 3], ["re", 3]] as const) {
+    timings.set(module, { selfUs: ms * 500, cumulativeUs: ms * 1000, samples: 1 });
+  }
+  return costTableFromSummary(timings, "test profile");
+}
+
+const CASES: { name: string; options: LintOptions }[] = [
+  { name: "built-in estimates, default threshold", options: base(builtinEstimates(), 10) },
+  { name: "built-in estimates, threshold 0, lazyloader", options: base(builtinEstimates(), 0, "lazyloader") },
+  { name: "a profile, threshold 3 ms", options: base(measuredTable(), 3) },
+  { name: "a profile, threshold 3 ms, auto, py314", options: { ...base(measuredTable(), 3, "auto"), targetVersion: "py314" } },
+];
+
+for (const { name, options } of CASES) {
+  test(`linting through skeletons gives the diagnostics of the whole text (${name})`, () => {
+    const preScan = new PreScan(options.costs, options.thresholdMs);
+    let decided = 0;
+    let findings = 0;
+    for (const { file, source, module } of files) {
+      if (!preScan.mayHaveFindings(source, module)) continue;
+      const whole = lintSource(file, source, module, options);
+      if (whole.skipped === "syntax-error") continue;
+      const fast = lintSource(file, source, module, { ...options, skeleton: true });
+      if (fast.fromSkeleton) decided++;
+      findings += whole.diagnostics.length;
+      assert.deepEqual(fast.diagnostics, whole.diagnostics, file);
+    }
+    assert.ok(findings > 0, "the sample has findings to lose");
+    assert.ok(decided > 20, `skeletons decide a good share of the files (${decided})`);
+  });
+}
