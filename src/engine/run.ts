@@ -24,7 +24,7 @@ import type { FileStamp } from "./cache.js";
 import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { FileAnalysis, LintOptions, lintSource as LintSource } from "./lintSource.js";
-import type { LintWorkerInput, LintWorkerOutput } from "./lintWorker.js";
+import type { LintWorkerInput, LintWorkerOutput, LintWorkerRequest } from "./lintWorker.js";
 
 export interface RunOptions {
   paths: string[];
@@ -257,25 +257,41 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
  * goes; files that cannot hold a finding are not parsed (see PreScan).
  */
 export async function lintInTurn(files: readonly { path: string; shown: string }[], options: LintOptions, onResult?: (index: number, outcome: LintOutcome) => void): Promise<LintOutcome[]> {
+  const linter = new DiagnosticsLinter(options);
   const outcomes: LintOutcome[] = [];
-  const preScan = new PreScan(options.costs, options.thresholdMs);
-  let parsedSinceRelease = 0;
   for (const [index, file] of files.entries()) {
+    const outcome = await linter.lint(file);
+    outcomes.push(outcome);
+    onResult?.(index, outcome);
+  }
+  return outcomes;
+}
+
+/** Lints one file after another for their diagnostics alone (what a worker thread runs). */
+export class DiagnosticsLinter {
+  private readonly preScan: PreScan;
+  // Diagnostics only: a module's import-time skeleton often decides them (see lintSource).
+  private readonly options: LintOptions;
+  private parsedSinceRelease = 0;
+
+  constructor(options: LintOptions) {
+    this.preScan = new PreScan(options.costs, options.thresholdMs);
+    this.options = { ...options, skeleton: true };
+  }
+
+  async lint(file: { path: string; shown: string }): Promise<LintOutcome> {
     const read = readSourceFile(file.path);
     let linted: FileOutcome;
     if ("problem" in read) linted = read;
-    else if (!preScan.mayHaveFindings(read.text, read.module)) linted = { bytes: read.bytes, mode: read.mode, source: read.source, diagnostics: [] };
-    else linted = analyse(read, file.shown, options, linter ?? (await loadLinter()));
-    const outcome = plainOutcome(linted);
-    outcomes.push(outcome);
-    onResult?.(index, outcome);
-    if ("analysis" in linted && linted.analysis) parsedSinceRelease += linted.analysis.source.length;
-    if (parsedSinceRelease >= SOURCE_PER_RELEASE) {
-      parsedSinceRelease = 0;
+    else if (!this.preScan.mayHaveFindings(read.text, read.module)) linted = { bytes: read.bytes, mode: read.mode, source: read.source, diagnostics: [] };
+    else linted = analyse(read, file.shown, this.options, linter ?? (await loadLinter()));
+    if ("analysis" in linted && linted.analysis) this.parsedSinceRelease += linted.analysis.source.length;
+    if (this.parsedSinceRelease >= SOURCE_PER_RELEASE) {
+      this.parsedSinceRelease = 0;
       await releaseNativeMemory();
     }
+    return plainOutcome(linted);
   }
-  return outcomes;
 }
 
 // Below this many files a thread pool costs more to start than it saves.
@@ -287,7 +303,11 @@ function jobCount(): number {
   return Math.min(os.availableParallelism(), 8);
 }
 
-/** Splits the files over worker threads, largest first, so that the shares take about as long. */
+/**
+ * Shares the files out to worker threads, largest first, a batch at a time as each worker asks:
+ * how long a file takes depends on what it holds (most are never parsed), so fixed shares would
+ * leave one thread idle while the other works.
+ */
 async function lintOnWorkers(files: { path: string; shown: string }[], prepared: PreparedRun): Promise<LintOutcome[]> {
   const sizes = files.map((file) => {
     try {
@@ -296,25 +316,38 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
       return 0;
     }
   });
-  const order = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
+  const queue = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
+  let next = 0;
+  const takeBatch = (): number[] => {
+    const batch: number[] = [];
+    let bytes = 0;
+    while (next < queue.length && batch.length < BATCH_FILES && bytes < BATCH_BYTES) {
+      bytes += sizes[queue[next]];
+      batch.push(queue[next++]);
+    }
+    return batch;
+  };
   const jobs = Math.min(jobCount(), files.length);
-  const shares: number[][] = Array.from({ length: jobs }, () => []);
-  const load = new Array<number>(jobs).fill(0);
-  for (const index of order) {
-    const lightest = load.indexOf(Math.min(...load));
-    shares[lightest].push(index);
-    load[lightest] += sizes[index] + 1;
-  }
   const outcomes: LintOutcome[] = new Array(files.length);
   await Promise.all(
-    shares.map(
-      (share) =>
+    Array.from(
+      { length: jobs },
+      () =>
         new Promise<void>((resolve, reject) => {
-          const input: LintWorkerInput = { project: prepared.project, projectFiles: prepared.projectFiles.made, cwd: prepared.cwd, files: share.map((index) => files[index]) };
+          const input: LintWorkerInput = { project: prepared.project, projectFiles: prepared.projectFiles.made, cwd: prepared.cwd };
           const worker = new Worker(new URL("./lintWorker.js", import.meta.url), { workerData: input });
+          let batch: number[] = [];
+          const send = (): void => {
+            batch = takeBatch();
+            const message: LintWorkerRequest = batch.length > 0 ? { files: batch.map((index) => files[index]) } : { done: true };
+            worker.postMessage(message);
+          };
           worker.on("message", (message: LintWorkerOutput) => {
-            if ("done" in message) resolve();
-            else outcomes[share[message.index]] = message.outcome;
+            if ("ready" in message) send();
+            else if ("outcomes" in message) {
+              message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
+              send();
+            }
           });
           worker.on("error", reject);
           worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a lint worker stopped with exit code ${code}`))));
@@ -323,6 +356,10 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
   );
   return outcomes;
 }
+
+// A worker asks for more after this many files or bytes: few round trips, little left over at the end.
+const BATCH_FILES = 16;
+const BATCH_BYTES = 256 * 1024;
 
 /** Everything a cached result depends on besides the file itself. */
 function cacheKey(project: Project, costs: CostTable): string {
