@@ -221,7 +221,7 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
   const cache = run.cache ? LintCache.open(project.root, cacheKey(project, costs)) : undefined;
   // The state of the whole project matters only to results with findings: stamped when one is met.
   let projectHash: string | undefined;
-  const projectState = (): string => (projectHash ??= projectStateHash(prepared.projectFiles.get()));
+  const projectState = (): string => (projectHash ??= projectStateHash(prepared.projectFiles.get(), stamps));
   const contentHash = (file: string): string => hashOf(safeRead(file));
   const stamps = new Map(cache ? prepared.files.map((file) => [file, stampOf(file)]) : []);
   const pending: { index: number; path: string; shown: string }[] = [];
@@ -372,9 +372,9 @@ function cacheKey(project: Project, costs: CostTable): string {
  * The state of the project's files, by stamp (size and modification time): results with findings
  * hold while no file of the project was added, removed or changed.
  */
-function projectStateHash(files: readonly string[]): string {
+function projectStateHash(files: readonly string[], known: ReadonlyMap<string, FileStamp | undefined>): string {
   return hashOf(...files.map((file) => {
-    const stamp = stampOf(file);
+    const stamp = known.has(file) ? known.get(file) : stampOf(file);
     return stamp ? `${file}\u0000${stamp.size}\u0000${stamp.mtimeMs}` : `${file}\u0000missing`;
   }));
 }

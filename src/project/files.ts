@@ -84,7 +84,8 @@ export function discoverPythonFilesSync(project: Project, paths: string[], cwd: 
 }
 
 class Discovery {
-  private readonly candidates: string[] = [];
+  /** Each file found, with its real path when the walk knows it without asking the file system. */
+  private readonly candidates: { file: string; real?: string }[] = [];
   private readonly problems: PathProblem[] = [];
   private readonly userExcludes: Ignore;
   private readonly ignoreFiles = new Map<string, Ignore | undefined>();
@@ -98,7 +99,7 @@ class Discovery {
     if (stats === undefined) return;
     if (stats.isDirectory()) {
       const tree = this.treeOf(absolute);
-      if (!this.isUserExcluded(tree.folder, absolute, true)) this.walk(tree, absolute);
+      if (!this.isUserExcluded(tree.folder, absolute, true)) this.walk(tree, absolute, realPathOrUndefined(absolute) ?? absolute);
     } else if (stats.isFile()) {
       this.addGivenFile(absolute);
     } else {
@@ -127,14 +128,14 @@ class Discovery {
   /** Any file the user names is linted, .py or not; a named symlink is linted at its target. */
   private addGivenFile(file: string): void {
     if (this.isUserExcluded(this.treeFolderOf(path.dirname(file)), file, false)) return;
-    this.candidates.push(fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file);
+    this.candidates.push({ file: fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file });
   }
 
   /**
    * Every `.py` file under `folder`: excluded and ignored folders are never entered, linked folders
    * never followed, and a folder that cannot be read is reported while the walk goes on.
    */
-  private walk(tree: WalkTree, folder: string): void {
+  private walk(tree: WalkTree, folder: string, realFolder: string): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(folder, { withFileTypes: true });
@@ -145,9 +146,11 @@ class Discovery {
     for (const entry of entries) {
       const entryPath = path.join(folder, entry.name);
       if (this.isSkipped(tree, entryPath, entry)) continue;
-      if (entry.isDirectory()) this.walk(tree, entryPath);
+      if (entry.isDirectory()) this.walk(tree, entryPath, path.join(realFolder, entry.name));
       else if (!entry.name.endsWith(".py")) continue;
-      else if (entry.isFile()) this.candidates.push(entryPath);
+      // The walk enters real folders only (a symlinked folder is not a directory entry), so a
+      // file's real path is its folder's, joined with its name: no system call per file.
+      else if (entry.isFile()) this.candidates.push({ file: entryPath, real: path.join(realFolder, entry.name) });
       else if (entry.isSymbolicLink()) this.addLinkedFile(tree, entryPath);
     }
   }
@@ -156,7 +159,7 @@ class Discovery {
   private addLinkedFile(tree: WalkTree, link: string): void {
     const target = realPathOrUndefined(link);
     if (target === undefined || !isWithin(tree.realFolder, target)) return;
-    if (fs.statSync(target).isFile()) this.candidates.push(target);
+    if (fs.statSync(target).isFile()) this.candidates.push({ file: target, real: target });
   }
 
   private isSkipped(tree: WalkTree, entryPath: string, entry: fs.Dirent): boolean {
@@ -247,11 +250,11 @@ function asIgnorePath(relative: string, isFolder: boolean): string {
 }
 
 /** Keeps the first spelling, in sorted order, of each file on disk. */
-function dedupeByRealPath(candidates: string[]): string[] {
+function dedupeByRealPath(candidates: { file: string; real?: string }[]): string[] {
   const byRealPath = new Map<string, string>();
-  for (const candidate of [...candidates].sort()) {
-    const real = realPathOrUndefined(candidate) ?? candidate;
-    if (!byRealPath.has(real)) byRealPath.set(real, candidate);
+  for (const { file, real: known } of [...candidates].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+    const real = known ?? realPathOrUndefined(file) ?? file;
+    if (!byRealPath.has(real)) byRealPath.set(real, file);
   }
   return [...byRealPath.values()];
 }
