@@ -61,6 +61,9 @@ test("worker threads give the same diagnostics and problems as one thread, in th
     // A mix: heavy imports used in functions or at import time, light imports, no imports.
     files[`pkg/m${String(i).padStart(2, "0")}.py`] = i % 3 === 0 ? HEAVY : i % 3 === 1 ? "import json\n\nX = json.dumps({})\n" : "import pandas as pd\n\nFRAME = pd.DataFrame()\n";
   }
+  // Other modules reach some of those imports: the workers ask the main thread's project index.
+  files["pkg/__init__.py"] = "";
+  for (let i = 0; i < 90; i += 9) files[`pkg/user${String(i).padStart(2, "0")}.py`] = `from pkg.m${String(i).padStart(2, "0")} import pd\n`;
   files["pkg/broken.py"] = "import pandas as pd\n\ndef f(:\n    pass\n";
   files["pkg/latin.py"] = Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]);
   const root = makeProject(files);
@@ -70,8 +73,10 @@ test("worker threads give the same diagnostics and problems as one thread, in th
   assert.equal(two.status, one.status);
   assert.equal(two.stdout, one.stdout);
   assert.equal(two.stderr, one.stderr);
-  const codes = (JSON.parse(one.stdout) as { code: string | null }[]).map((d) => d.code);
+  const diagnostics = JSON.parse(one.stdout) as { code: string | null; fix_refused: string | null }[];
+  const codes = diagnostics.map((d) => d.code);
   assert.equal(codes.filter((code) => code === "LZ001").length, 30);
+  assert.equal(diagnostics.filter((d) => d.code === "LZ001" && /pkg\/user\d\d\.py/.test(d.fix_refused ?? "")).length, 10, "fixes refused for the imports other modules reach");
   assert.equal(codes.filter((code) => code === "LZ002").length, 30);
   assert.ok(codes.includes(null), "the syntax error is reported");
   assert.match(one.stderr, /latin\.py: cannot decode/);

@@ -13,6 +13,11 @@ export interface ExternalReference {
   how: string;
 }
 
+/** Who answers "does another module of the project reach `module.name`?" (a ProjectIndex, or a channel to one). */
+export interface ExternalReferences {
+  externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined;
+}
+
 /** What one file can reach of other modules, read once from its syntax; small enough to keep. */
 interface FileFacts {
   /** `module\0name` of each `from module import name`, with its line. */
@@ -31,7 +36,7 @@ interface FileFacts {
  * facts only if its text mentions both the name and the module's last component: every way of
  * reaching `pkg.util.np` spells both. What a file reaches is read from its text with patterns, once.
  */
-export class ProjectIndex {
+export class ProjectIndex implements ExternalReferences {
   private readonly facts = new Map<string, FileFacts | null>();
   private readonly answers = new Map<string, ExternalReference | null>();
 
@@ -56,11 +61,12 @@ export class ProjectIndex {
   }
 
   private search(module: string, name: string, fromFile: string): ExternalReference | undefined {
-    const withName = this.filesMentioning(name);
-    const withModule = new Set(this.filesMentioning(module.split(".").pop()!));
-    for (const index of withName) {
+    // The module's last component is usually the rarer word: list its files, then look for the
+    // name in those alone.
+    const wanted = new Needle(name);
+    for (const index of this.filesMentioning(module.split(".").pop()!)) {
       const file = this.projectFileList[index];
-      if (!withModule.has(index) || path.resolve(file) === fromFile) continue;
+      if (!this.holds(index, wanted) || path.resolve(file) === fromFile) continue;
       const facts = this.factsOf(index);
       const found = facts && reachIn(facts, module, name);
       if (found) return { ...found, file: path.relative(this.root, file) };
@@ -82,16 +88,18 @@ export class ProjectIndex {
     let found = this.mentioning.get(word);
     if (found === undefined) {
       this.contents ??= this.projectFileList.map(readWithFilter);
-      const needles = [...new Set([Buffer.from(word, "utf8"), Buffer.from(word, "latin1")].map((buffer) => buffer.toString("latin1")))].map((text) => Buffer.from(text, "latin1"));
-      const hash = /^\w+$/.test(word) ? wordHash(needles[0], 0, needles[0].length) : undefined;
+      const needle = new Needle(word);
       found = [];
-      for (const [index, content] of this.contents.entries()) {
-        if (!content || (hash !== undefined && !content.words.mayHold(hash))) continue;
-        if (needles.some((needle) => holdsWord(content.bytes, needle))) found.push(index);
-      }
+      for (let index = 0; index < this.contents.length; index++) if (this.holds(index, needle)) found.push(index);
       this.mentioning.set(word, found);
     }
     return found;
+  }
+
+  private holds(index: number, needle: Needle): boolean {
+    const content = this.contents?.[index];
+    if (!content || (needle.hash !== undefined && !content.words.mayHold(needle.hash))) return false;
+    return needle.bytes.some((bytes) => holdsWord(content.bytes, bytes));
   }
 
   private factsOf(index: number): FileFacts | undefined {
@@ -101,6 +109,17 @@ export class ProjectIndex {
       this.facts.set(file, text === undefined ? null : readFacts(text, moduleNameForFile(file)));
     }
     return this.facts.get(file) ?? undefined;
+  }
+}
+
+/** A word to look for: its bytes in UTF-8 and Latin-1 (the encodings pylazy reads), and its filter hash when it is ASCII. */
+class Needle {
+  readonly bytes: Buffer[];
+  readonly hash?: number;
+
+  constructor(word: string) {
+    this.bytes = [...new Set([Buffer.from(word, "utf8"), Buffer.from(word, "latin1")].map((buffer) => buffer.toString("latin1")))].map((text) => Buffer.from(text, "latin1"));
+    if (/^\w+$/.test(word)) this.hash = wordHash(this.bytes[0], 0, this.bytes[0].length);
   }
 }
 
@@ -195,7 +214,9 @@ const PLAIN_IMPORT = /[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/y;
 function* importStatements(text: string, pattern: RegExp): Generator<RegExpExecArray> {
   const tried = new Set<number>();
   for (let at = text.indexOf("import"); at !== -1; at = text.indexOf("import", at + 6)) {
-    const starts = [Math.max(text.lastIndexOf("\n", at), text.lastIndexOf("\r", at)) + 1];
+    let lineStart = at;
+    while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
+    const starts = [lineStart];
     for (let semicolon = text.indexOf(";", starts[0]); semicolon !== -1 && semicolon < at; semicolon = text.indexOf(";", semicolon + 1)) starts.push(semicolon + 1);
     for (const from of starts) {
       if (tried.has(from)) continue;

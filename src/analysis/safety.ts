@@ -1,6 +1,6 @@
 import { attributeChainAt } from "./attributes.js";
 import type { HeavyImport, FileModule } from "./heavyImports.js";
-import type { ProjectIndex } from "./projectIndex.js";
+import type { ExternalReferences } from "./projectIndex.js";
 import type { ImportedName, SemanticModel } from "./model.js";
 import { lazyProxies } from "./lazyConstructs.js";
 import type { LazyConstruct } from "./lazyConstructs.js";
@@ -26,7 +26,7 @@ export interface DeferralBlocker {
  * The conditions under which moving this import out of the module body could change what the
  * program does. Strategy-specific limits (a module-level lambda for `function`) are the transforms'.
  */
-export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule, project?: ProjectIndex): DeferralBlocker[] {
+export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule, project?: ExternalReferences): DeferralBlocker[] {
   const blockers: DeferralBlocker[] = [];
   const name = heavy.imported.boundName;
   for (const binding of heavy.otherBindings) {

@@ -4,7 +4,7 @@ import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/m
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
-import type { ProjectIndex } from "../analysis/projectIndex.js";
+import type { ExternalReferences } from "../analysis/projectIndex.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
@@ -26,7 +26,7 @@ export interface LintOptions extends FixOptions {
   keepEager: readonly string[];
   rules: readonly Rule[];
   /** The project's other modules, for re-export checks (DESIGN.md §5). */
-  project?: ProjectIndex;
+  project?: ExternalReferences;
   /** Build the whole semantic model instead of one focused on the candidate names (for tests of that focus). */
   fullModel?: boolean;
   /**

@@ -1,28 +1,30 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { ProjectIndex } from "../analysis/projectIndex.js";
-import { discoverPythonFilesSync } from "../project/files.js";
 import type { Project } from "../project/types.js";
 import { DiagnosticsLinter, lintOptionsFor } from "./run.js";
 import type { LintOutcome } from "./run.js";
+import { SharedIndexClient } from "./sharedIndex.js";
 
 /** What the main thread gives a lint worker: the project; the files come in batches as it asks. */
 export interface LintWorkerInput {
   project: Project;
-  /** The project's files when the main thread has listed them; else the worker lists them if it needs them. */
-  projectFiles?: string[];
-  cwd: string;
+  /** Where to ask the main thread's project index (see sharedIndex.ts), when there is one. */
+  indexChannel?: SharedArrayBuffer;
 }
 
 /** The next batch of files, or the end. */
 export type LintWorkerRequest = { files: { path: string; shown: string }[] } | { done: true };
 
-/** Ready for a batch, or the outcomes of the last one (in its order), which also asks for the next. */
-export type LintWorkerOutput = { ready: true } | { outcomes: LintOutcome[] };
+/**
+ * Ready for a batch, or the outcomes of the last one (in its order), which also asks for the
+ * next; or a question waiting in the index channel.
+ */
+export type LintWorkerOutput = { ready: true } | { outcomes: LintOutcome[] } | { askIndex: true };
 
-// Each worker loads its own parser and cost table and answers for the batches it is given.
+// Each worker loads its own parser and cost table and answers for the batches it is given; the
+// project index is the main thread's.
 const input = workerData as LintWorkerInput;
 const options = lintOptionsFor(input.project);
-options.project = new ProjectIndex(() => input.projectFiles ?? discoverPythonFilesSync(input.project, [input.project.root], input.cwd).files, input.project.root);
+if (input.indexChannel) options.project = new SharedIndexClient(input.indexChannel, () => parentPort!.postMessage({ askIndex: true } satisfies LintWorkerOutput));
 const linter = new DiagnosticsLinter(options);
 // Trees stay here: only plain results cross the thread boundary.
 parentPort!.on("message", (request: LintWorkerRequest) => {

@@ -25,6 +25,7 @@ import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { FileAnalysis, LintOptions, lintSource as LintSource } from "./lintSource.js";
 import type { LintWorkerInput, LintWorkerOutput, LintWorkerRequest } from "./lintWorker.js";
+import { serveIndex, sharedIndexChannel } from "./sharedIndex.js";
 
 export interface RunOptions {
   paths: string[];
@@ -334,8 +335,10 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
       { length: jobs },
       () =>
         new Promise<void>((resolve, reject) => {
-          const input: LintWorkerInput = { project: prepared.project, projectFiles: prepared.projectFiles.made, cwd: prepared.cwd };
+          const index = prepared.options.project;
+          const input: LintWorkerInput = { project: prepared.project, indexChannel: index && sharedIndexChannel() };
           const worker = new Worker(new URL("./lintWorker.js", import.meta.url), { workerData: input });
+          if (index && input.indexChannel) serveIndex(worker, input.indexChannel, index);
           let batch: number[] = [];
           const send = (): void => {
             batch = takeBatch();
@@ -343,6 +346,7 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
             worker.postMessage(message);
           };
           worker.on("message", (message: LintWorkerOutput) => {
+            if ("askIndex" in message) return;
             if ("ready" in message) send();
             else if ("outcomes" in message) {
               message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));

@@ -1,0 +1,71 @@
+import type { Worker } from "node:worker_threads";
+import type { ExternalReference, ExternalReferences } from "../analysis/projectIndex.js";
+
+/**
+ * One project index for all lint workers. The index reads every file of the project and keeps
+ * what it learns; built in each worker, that work and that memory were paid once per core. The
+ * main thread, idle while the workers lint, owns it instead, and a worker asks it synchronously
+ * (the analysis asks in the middle of a file): it writes the question into memory both threads
+ * share, tells the main thread with a message, and waits on the shared state until the answer
+ * is written back.
+ */
+const IDLE = 0;
+const ASKED = 1;
+const ANSWERED = 2;
+const CAPACITY = 64 * 1024;
+
+/** The memory one worker shares with the main thread: [state, byte length] then the message. */
+export function sharedIndexChannel(): SharedArrayBuffer {
+  return new SharedArrayBuffer(8 + CAPACITY);
+}
+
+/** Main thread: answers the worker's questions from `index` as they come. */
+export function serveIndex(worker: Worker, channel: SharedArrayBuffer, index: ExternalReferences): void {
+  const control = new Int32Array(channel, 0, 2);
+  const bytes = new Uint8Array(channel, 8);
+  worker.on("message", (message: unknown) => {
+    if (typeof message !== "object" || message === null || !("askIndex" in message)) return;
+    if (Atomics.load(control, 0) !== ASKED) return;
+    let answer: ExternalReference | null;
+    try {
+      const { module, name, fromFile } = JSON.parse(Buffer.from(bytes.subarray(0, control[1])).toString("utf8")) as { module: string; name: string; fromFile: string };
+      answer = index.externalReference(module, name, fromFile) ?? null;
+    } catch {
+      answer = null;
+    }
+    control[1] = write(bytes, answer);
+    Atomics.store(control, 0, ANSWERED);
+    Atomics.notify(control, 0);
+  });
+}
+
+/** Worker thread: the index the main thread holds, asked through the channel. */
+export class SharedIndexClient implements ExternalReferences {
+  private readonly control: Int32Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(
+    channel: SharedArrayBuffer,
+    private readonly notify: () => void,
+  ) {
+    this.control = new Int32Array(channel, 0, 2);
+    this.bytes = new Uint8Array(channel, 8);
+  }
+
+  externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined {
+    this.control[1] = write(this.bytes, { module, name, fromFile });
+    Atomics.store(this.control, 0, ASKED);
+    this.notify();
+    while (Atomics.load(this.control, 0) === ASKED) Atomics.wait(this.control, 0, ASKED);
+    const answer = JSON.parse(Buffer.from(this.bytes.subarray(0, this.control[1])).toString("utf8")) as ExternalReference | null;
+    Atomics.store(this.control, 0, IDLE);
+    return answer ?? undefined;
+  }
+}
+
+function write(bytes: Uint8Array, value: unknown): number {
+  const encoded = Buffer.from(JSON.stringify(value), "utf8");
+  if (encoded.length > bytes.length) throw new Error(`a project index message of ${encoded.length} bytes does not fit the channel`);
+  bytes.set(encoded);
+  return encoded.length;
+}
