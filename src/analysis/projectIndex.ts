@@ -280,7 +280,7 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
 }
 
 /** `a.b as c, d` → the imported names and the names they bind. */
-function importedNames(list: string): { name: string; bound: string; aliased: boolean }[] {
+export function importedNames(list: string): { name: string; bound: string; aliased: boolean }[] {
   const names: { name: string; bound: string; aliased: boolean }[] = [];
   for (const part of list.split(",")) {
     const match = /^\s*([A-Za-z_][\w.]*)\s*(?:as\s+([A-Za-z_]\w*))?\s*$/.exec(part);

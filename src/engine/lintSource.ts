@@ -4,6 +4,7 @@ import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/m
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
+import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules } from "../analysis/safety.js";
@@ -210,17 +211,13 @@ function importsByPattern(source: string, tops: Set<string> | "all", file: FileM
     if (/^\w+$/.test(name)) names.push({ name, atTop: /^(?:import|from)\b/.test(match[0]) });
   };
   for (const match of text.matchAll(PLAIN_IMPORT_ANYWHERE)) {
-    for (const part of match[1].split(",")) {
-      const [name, alias] = part.trim().split(/\s+as\s+/);
-      if (name && related(name)) add((alias ?? name.split(".")[0]).trim(), match);
+    for (const { name, bound, aliased } of importedNames(match[1])) {
+      if (related(name)) add(aliased ? bound : name.split(".")[0], match);
     }
   }
   for (const match of text.matchAll(FROM_IMPORT_ANYWHERE)) {
     if (!related(match[1])) continue;
-    for (const part of match[2].replace(/[()]/g, " ").split(",")) {
-      const [name, alias] = part.trim().split(/\s+as\s+/);
-      if (name && name !== "*") add((alias ?? name).trim(), match);
-    }
+    for (const { bound } of importedNames(match[2].replace(/[()]/g, " "))) add(bound, match);
   }
   return names;
 }
