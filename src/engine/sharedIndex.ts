@@ -14,6 +14,9 @@ const ASKED = 1;
 const ANSWERED = 2;
 const CAPACITY = 64 * 1024;
 
+/** What the main thread writes back: the answer, or why it could not give one. */
+type Reply = { answer: ExternalReference | null } | { error: string };
+
 /** The memory one worker shares with the main thread: [state, byte length] then the message. */
 export function sharedIndexChannel(): SharedArrayBuffer {
   return new SharedArrayBuffer(8 + CAPACITY);
@@ -26,14 +29,15 @@ export function serveIndex(worker: Worker, channel: SharedArrayBuffer, index: Ex
   worker.on("message", (message: unknown) => {
     if (typeof message !== "object" || message === null || !("askIndex" in message)) return;
     if (Atomics.load(control, 0) !== ASKED) return;
-    let answer: ExternalReference | null;
+    // A failure is sent back, not taken for "no reference": that would let an unsafe fix through.
+    let reply: Reply;
     try {
       const { module, name, fromFile } = JSON.parse(Buffer.from(bytes.subarray(0, control[1])).toString("utf8")) as { module: string; name: string; fromFile: string };
-      answer = index.externalReference(module, name, fromFile) ?? null;
-    } catch {
-      answer = null;
+      reply = { answer: index.externalReference(module, name, fromFile) ?? null };
+    } catch (error) {
+      reply = { error: error instanceof Error ? error.message : String(error) };
     }
-    control[1] = write(bytes, answer);
+    control[1] = write(bytes, reply);
     Atomics.store(control, 0, ANSWERED);
     Atomics.notify(control, 0);
   });
@@ -57,9 +61,10 @@ export class SharedIndexClient implements ExternalReferences {
     Atomics.store(this.control, 0, ASKED);
     this.notify();
     while (Atomics.load(this.control, 0) === ASKED) Atomics.wait(this.control, 0, ASKED);
-    const answer = JSON.parse(Buffer.from(this.bytes.subarray(0, this.control[1])).toString("utf8")) as ExternalReference | null;
+    const reply = JSON.parse(Buffer.from(this.bytes.subarray(0, this.control[1])).toString("utf8")) as Reply;
     Atomics.store(this.control, 0, IDLE);
-    return answer ?? undefined;
+    if ("error" in reply) throw new Error(`the project index failed: ${reply.error}`);
+    return reply.answer ?? undefined;
   }
 }
 
