@@ -156,18 +156,17 @@ class WordFilter {
   }
 
   private add(hash: number): void {
-    const mask = this.bits.length * 32 - 1;
-    const a = hash & mask;
-    const b = (hash >>> 16 | hash << 16) & mask;
-    this.bits[a >>> 5] |= 1 << (a & 31);
-    this.bits[b >>> 5] |= 1 << (b & 31);
+    for (const bit of this.probes(hash)) this.bits[bit >>> 5] |= 1 << (bit & 31);
   }
 
   mayHold(hash: number): boolean {
+    return this.probes(hash).every((bit) => (this.bits[bit >>> 5] & (1 << (bit & 31))) !== 0);
+  }
+
+  /** The two bits a word's hash sets: its low half and its halves swapped, within the filter's size. */
+  private probes(hash: number): [number, number] {
     const mask = this.bits.length * 32 - 1;
-    const a = hash & mask;
-    const b = (hash >>> 16 | hash << 16) & mask;
-    return (this.bits[a >>> 5] & (1 << (a & 31))) !== 0 && (this.bits[b >>> 5] & (1 << (b & 31))) !== 0;
+    return [hash & mask, ((hash >>> 16) | (hash << 16)) & mask];
   }
 }
 
@@ -266,14 +265,9 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
     if (!chains) facts.chains.set(name, (chains = []));
     chains.push({ chain: chain.replace(/[ \t]/g, "").slice(1), line: lineOf(offset) });
   };
-  const asciiNames = [...names].filter((name) => /^\w+$/.test(name));
-  if (asciiNames.length > 0) {
-    const chains = new RegExp(`(?<![\\w.])(${asciiNames.join("|")})((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g");
+  if (names.size > 0) {
+    const chains = new RegExp(`(?<![\\w.])(${[...names].map(escapeRegExp).join("|")})((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g");
     for (const match of text.matchAll(chains)) addChain(match[1], match[2], match.index);
-  }
-  for (const name of names) {
-    if (/^\w+$/.test(name)) continue;
-    for (const match of text.matchAll(new RegExp(`(?<![\\w.])${escapeRegExp(name)}((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g"))) addChain(name, match[1], match.index);
   }
   for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], line: lineOf(match.index) });
   return facts;

@@ -110,21 +110,18 @@ async function prepareRun(run: RunOptions): Promise<PreparedRun> {
   return { project, costs, options, cwd: run.cwd, files: discovered.files, projectFiles, problems: [...discovered.problems] };
 }
 
-/** A list made on first use, and the answer whether it has been made. */
+/** A list made on first use. */
 interface LazyList {
   get(): string[];
-  readonly made?: string[];
 }
 
 function madeList(files: string[]): LazyList {
-  return { get: () => files, made: files };
+  return { get: () => files };
 }
 
 function lazyList(make: () => string[]): LazyList {
-  const list: { made?: string[]; get(): string[] } = {
-    get: () => (list.made ??= make()),
-  };
-  return list;
+  let made: string[] | undefined;
+  return { get: () => (made ??= make()) };
 }
 
 export function lintOptionsFor(project: Project, costs: CostTable = loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root })): LintOptions {
