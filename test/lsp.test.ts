@@ -212,6 +212,40 @@ test("the server publishes diagnostics on open, updates them on incremental chan
   assert.equal(await client.stop(), 0);
 });
 
+test("keystrokes in a statement the analysis does not read move the diagnostics after it, and a quick fix still works", async () => {
+  const source = `${REPORT_PY}\nimport numpy as np\n\n\ndef table(n):\n    return np.zeros(n)\n`;
+  const root = project({ "report.py": source });
+  const client = await EditorClient.start(root, { capabilities: WITH_WATCHING });
+  const uri = await client.open(path.join(root, "report.py"));
+  const lines = (diagnostics: Diagnostic[]): [string | number | undefined, number][] => diagnostics.map((d) => [d.code, d.range.start.line]);
+  assert.deepEqual(lines(await client.diagnostics(uri, 1)), [["LZ001", 2], ["LZ001", 12]]);
+
+  // Two new lines typed into `dump`, which uses no heavy module: numpy's diagnostic moves down two lines.
+  const dumpBody = { line: 10, character: 0 };
+  let version = await client.change(uri, [{ range: { start: dumpBody, end: dumpBody }, text: "    frame = dict(frame)\n    print(frame)\n" }]);
+  assert.deepEqual(lines(await client.diagnostics(uri, version)), [["LZ001", 2], ["LZ001", 14]]);
+  // Typed one character at a time, in one notification, then deleted again.
+  const typed = [..."xyz"].map((text, i) => ({ range: { start: { line: 11, character: 15 + i }, end: { line: 11, character: 15 + i } }, text }));
+  version = await client.change(uri, typed);
+  assert.deepEqual(lines(await client.diagnostics(uri, version)), [["LZ001", 2], ["LZ001", 14]]);
+  assert.match(client.text(uri), /print\(framexyz\)/);
+  version = await client.change(uri, [{ range: { start: { line: 10, character: 0 }, end: { line: 12, character: 0 } }, text: "" }]);
+  assert.deepEqual(lines(await client.diagnostics(uri, version)), [["LZ001", 2], ["LZ001", 12]]);
+  assert.equal(client.text(uri), source);
+
+  // Code actions after carried diagnostics come from a whole analysis of the current text.
+  version = await client.change(uri, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: "\n" }]);
+  assert.deepEqual(lines(await client.diagnostics(uri, version)), [["LZ001", 2], ["LZ001", 13]]);
+  const moved = { start: { line: 13, character: 0 }, end: { line: 13, character: 0 } };
+  const quickFix = (await client.codeActions(uri, moved)).find((action) => action.kind === "quickfix" && action.isPreferred);
+  assert.equal(quickFix?.title, "pylazy (LZ001): Move `import numpy as np` into `table`");
+  const fixed = await client.apply(uri, quickFix!);
+  assert.deepEqual(lines(await client.diagnostics(uri, fixed)), [["LZ001", 2]]);
+  assert.match(client.text(uri), /def table\(n\):\n {4}import numpy as np\n {4}return np\.zeros\(n\)\n/);
+
+  assert.equal(await client.stop(), 0);
+});
+
 test("fix all in file rewrites every fixable import with the configured strategy", async () => {
   const root = project({ "report.py": REPORT_PY }, '[tool.pylazy]\nstrategy = "lazymodule"\n');
   const client = await EditorClient.start(root);

@@ -58,6 +58,11 @@ export interface FileAnalysis {
   fixesSkipped?: boolean;
   /** Decided on the import-time skeleton: `tree` and `model` are those of the skeleton, without function bodies. */
   fromSkeleton?: boolean;
+  /**
+   * The names the model was focused on besides model.ts's ALWAYS_RELEVANT (empty when no import
+   * was a candidate); unset when the model was not focused or the rules did not run.
+   */
+  focusWords?: readonly string[];
 }
 
 export function lintSource(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree): FileAnalysis {
@@ -103,6 +108,7 @@ function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions,
   const candidateLazy = /lazy/i.test(text) ? findLazyConstructs(importsOnly, file) : [];
   if (candidates.length === 0 && candidateStars.length === 0 && candidateLazy.length === 0) {
     analysis.model = importsOnly;
+    analysis.focusWords = [];
     return true;
   }
   // Then a model of everything that concerns the names those imports bind.
@@ -116,6 +122,7 @@ function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions,
   // With no body at all, only imports used at import time are decided: each is LZ002 and nothing else.
   if (kept === "none" && (heavyImports.some((heavy) => heavy.uses.importTime.length === 0) || candidateLazy.length > 0)) return false;
   analysis.model = model;
+  if (!options.fullModel) analysis.focusWords = [...focusNames];
   const heavyStarImports = findHeavyStarImports(model, heavyOptions);
   const lazyConstructs = candidateLazy.length > 0 ? findLazyConstructs(model, file) : [];
   runRules(analysis, model, heavyImports, heavyStarImports, lazyConstructs, options);

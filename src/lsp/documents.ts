@@ -2,10 +2,12 @@ import { fileURLToPath } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import type { FileModule } from "../analysis/heavyImports.js";
+import type { Diagnostic } from "../engine/diagnostic.js";
 import { fileModuleOf } from "../engine/run.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
 import { treePoint } from "../parse/parser.js";
-import type { Tree } from "../parse/parser.js";
+import type { Edit, Tree } from "../parse/parser.js";
+import { CarriedDiagnostics } from "./incremental.js";
 
 /**
  * A Python file open in the editor: its text as the editor has it, and the syntax tree of the
@@ -16,11 +18,14 @@ export class OpenDocument {
   readonly path: string | undefined;
   readonly fileModule: FileModule;
   private document: TextDocument;
-  /** The tree of the last parse, already edited for every change since (tree-sitter's incremental parsing). */
-  tree: Tree | undefined;
+  private parsed: Tree | undefined;
+  /** Changes not yet told to `parsed`: most keystrokes never need the tree (see CarriedDiagnostics). */
+  private pendingEdits: Edit[] = [];
   /** The last lint, if it was made of the current version. */
   private analysis: FileAnalysis | undefined;
   private analysedVersion = -1;
+  /** The last lint's diagnostics, carried through the changes since when they cannot have changed them. */
+  private carried: CarriedDiagnostics | undefined;
 
   constructor(uri: string, version: number, text: string) {
     this.document = TextDocument.create(uri, "python", version, text);
@@ -40,12 +45,28 @@ export class OpenDocument {
     return this.document.getText();
   }
 
-  /** Applies the editor's changes in order, telling the old tree where each one happened. */
-  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+  /** The tree of the last parse, edited for every change since (tree-sitter's incremental parsing). */
+  get tree(): Tree | undefined {
+    if (this.parsed) for (const edit of this.pendingEdits) this.parsed.edit(edit);
+    this.pendingEdits = [];
+    return this.parsed;
+  }
+
+  set tree(tree: Tree | undefined) {
+    this.parsed = tree;
+    this.pendingEdits = [];
+  }
+
+  /**
+   * Applies the editor's changes in order, noting for the old tree where each one happened. Returns
+   * the diagnostics of the new text when the last lint's could be carried through every change.
+   */
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): Diagnostic[] | undefined {
     for (const change of changes) {
       if (!("range" in change)) {
         this.document = TextDocument.update(this.document, [change], version);
         this.tree = undefined;
+        this.carried = undefined;
         continue;
       }
       const before = this.document.getText();
@@ -53,7 +74,9 @@ export class OpenDocument {
       const oldEndIndex = this.document.offsetAt(change.range.end);
       this.document = TextDocument.update(this.document, [change], version);
       const newEndIndex = startIndex + change.text.length;
-      this.tree?.edit({
+      if (this.carried && !this.carried.apply(startIndex, oldEndIndex, change.text)) this.carried = undefined;
+      if (!this.parsed) continue;
+      this.pendingEdits.push({
         startIndex,
         oldEndIndex,
         newEndIndex,
@@ -64,6 +87,7 @@ export class OpenDocument {
     }
     // An empty change list still moves the version on.
     if (changes.length === 0) this.document = TextDocument.update(this.document, [], version);
+    return this.carried?.isFor(this.text) ? this.carried.diagnostics() : undefined;
   }
 
   /** The lint of the current text, or undefined when the text changed since. */
@@ -75,12 +99,14 @@ export class OpenDocument {
     this.analysis = analysis;
     this.analysedVersion = this.version;
     this.tree = analysis.tree;
+    this.carried = analysis.source === this.text ? CarriedDiagnostics.from(analysis) : undefined;
   }
 
   /** Forgets the last lint (the settings changed), keeping the tree, which depends only on the text. */
   invalidateAnalysis(): void {
     this.analysis = undefined;
     this.analysedVersion = -1;
+    this.carried = undefined;
   }
 }
 

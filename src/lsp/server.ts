@@ -21,7 +21,7 @@ import { clientSettingsFrom, ProjectSettingsCache } from "./settings.js";
 import type { ClientSettings, ProjectSettings } from "./settings.js";
 import { PollingFileWatcher } from "./watch.js";
 
-/** Keystrokes closer together than this are linted once. */
+/** Keystrokes closer together than this are linted once (when their diagnostics cannot be carried, see incremental.ts). */
 const CHANGE_DEBOUNCE_MS = 30;
 
 /**
@@ -87,8 +87,15 @@ class PylazyLanguageServer {
     connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
       const document = this.documents.get(textDocument.uri);
       if (!document) return;
-      document.applyChanges(contentChanges, textDocument.version);
-      this.lintSoon(document, CHANGE_DEBOUNCE_MS);
+      const carried = document.applyChanges(contentChanges, textDocument.version);
+      if (!carried) {
+        this.lintSoon(document, CHANGE_DEBOUNCE_MS);
+        return;
+      }
+      // The change cannot have changed what is reported: publish at once, with no lint to wait for.
+      clearTimeout(this.pendingLints.get(document.uri));
+      this.pendingLints.delete(document.uri);
+      this.publish(document, carried.map((diagnostic) => toLspDiagnostic(diagnostic, document.uri)));
     });
     connection.onDidCloseTextDocument(({ textDocument }) => {
       clearTimeout(this.pendingLints.get(textDocument.uri));

@@ -1,0 +1,194 @@
+import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
+import type { Diagnostic } from "../engine/diagnostic.js";
+import type { FileAnalysis } from "../engine/lintSource.js";
+import { skipsFile } from "../engine/noqa.js";
+import { LineIndex } from "../parse/lines.js";
+import { parsePython } from "../parse/parser.js";
+import type { SyntaxNode } from "../parse/parser.js";
+
+/** A diagnostic of the last whole analysis, with its positions as offsets into the text. */
+interface PlacedDiagnostic {
+  diagnostic: Diagnostic;
+  start: number;
+  end: number;
+  use?: number;
+}
+
+/**
+ * The diagnostics of a document carried through edits that cannot change them, so that a keystroke
+ * costs a parse of the one top-level statement it is in instead of an analysis of the file.
+ *
+ * The argument: the analysis (lintSource) reads the module through a semantic model focused on a few
+ * words (the names its heavy imports bind, and model.ts's ALWAYS_RELEVANT). In every block, the
+ * module's included, the model visits only the statements that contain one of them, each as a whole
+ * but for its own blocks, and skips every other statement. Take an edit inside a top-level statement
+ * S that starts a line. When
+ * - S, as edited, still parses on its own without errors, starting and ending a line, so that the
+ *   whole module parses into the same statements before and after it, and
+ * - what the model reads of S is the same text: S's statements that contain a focus word, each
+ *   with its blocks reduced to their own statements that contain one (see `projection`),
+ * then the model answers every question about the focus words as before, up to offsets inside S.
+ * When, besides, no diagnostic lies inside S, the diagnostics are the old ones with every offset
+ * after S moved by the edit's length. Messages quote a line only for an import-time use, which is
+ * checked. Anything else (the words `lazy`, `noqa`, `__future__`, a `skip-file` comment, an edit
+ * across statements, a syntax error) is left to the whole analysis; test/lspIncremental.test.ts
+ * compares both over random edits of real files.
+ */
+export class CarriedDiagnostics {
+  private constructor(
+    /** The text these offsets are in. */
+    private text: string,
+    /** Start of each top-level statement (comments included), ascending. */
+    private starts: number[],
+    private readonly placed: PlacedDiagnostic[],
+    private readonly words: readonly string[],
+  ) {}
+
+  /** What the fast path needs from a whole analysis; undefined when the analysis cannot be carried. */
+  static from(analysis: FileAnalysis): CarriedDiagnostics | undefined {
+    if (analysis.skipped || analysis.fromSkeleton || analysis.focusWords === undefined) return undefined;
+    const starts: number[] = [];
+    const cursor = analysis.tree.walk();
+    if (cursor.gotoFirstChild()) {
+      do if (cursor.nodeIsNamed) starts.push(cursor.startIndex);
+      while (cursor.gotoNextSibling());
+    }
+    const { lines } = analysis;
+    const offsetOf = (position: { row: number; column: number }): number => lines.lineStart(position.row - 1) + position.column - 1;
+    const placed = analysis.diagnostics.map((diagnostic) => ({
+      diagnostic,
+      start: offsetOf(diagnostic.location),
+      end: offsetOf(diagnostic.endLocation),
+      use: diagnostic.importTimeUse && offsetOf(diagnostic.importTimeUse),
+    }));
+    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])]);
+  }
+
+  /**
+   * Carries the diagnostics through one edit of the text they were made for: `oldEnd - start`
+   * characters at `start` replaced by `inserted`. False when that cannot be shown safe; this object
+   * is then stale and the document needs a whole analysis.
+   */
+  apply(start: number, oldEnd: number, inserted: string): boolean {
+    const last = lastAtOrBefore(this.starts, start);
+    if (last < 0) return this.refuse("before the first statement");
+    // Statements that share a line (`x = 1  # note`, `a = 1; b = 2`) go together, from the one that starts it.
+    let index = last;
+    while (index > 0 && !startsLine(this.text, this.starts[index])) index--;
+    const statementStart = this.starts[index];
+    const nextStart = last + 1 < this.starts.length ? this.starts[last + 1] : this.text.length;
+    if (oldEnd > nextStart) return this.refuse("across statements");
+    if (!startsLine(this.text, statementStart)) return this.refuse("the statement does not start a line");
+    if (this.placed.some(({ start: from, end, use }) => (from < nextStart && end > statementStart) || (use !== undefined && use >= statementStart && use < nextStart))) {
+      return this.refuse("a diagnostic in the statement");
+    }
+    const before = this.text.slice(statementStart, nextStart);
+    const after = before.slice(0, start - statementStart) + inserted + before.slice(oldEnd - statementStart);
+    if (nextStart < this.text.length && !/[\n\r]$/.test(after)) return this.refuse("the next statement no longer starts a line");
+    // `lazy` turns on lazy-construct checks over the whole text; a noqa comment may hide a finding;
+    // `from __future__` imports count only at the top.
+    if (UNCARRIED_WORDS.test(before) || UNCARRIED_WORDS.test(after) || skipsFile(after)) return this.refuse("lazy, noqa, __future__ or skip-file");
+    if (this.text.lastIndexOf("__future__") >= statementStart) return this.refuse("before a __future__ import");
+    const old = projection(before, this.words);
+    const edited = old && projection(after, this.words);
+    if (!old || !edited) return this.refuse("not whole statements without errors");
+    if (old.read.length !== edited.read.length || old.read.some((part, i) => part !== edited.read[i])) return this.refuse("a statement the analysis reads changed");
+    const delta = inserted.length - (oldEnd - start);
+    if (lineBreaks(after) !== lineBreaks(before) && this.placed.some(({ use }) => use !== undefined && use >= nextStart)) return this.refuse("a message's line moves");
+    this.text = this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
+    const moved = (offset: number): number => (offset >= nextStart ? offset + delta : offset);
+    this.starts = [...this.starts.slice(0, index), ...edited.starts.map((at) => statementStart + at), ...this.starts.slice(last + 1).map(moved)];
+    for (const placed of this.placed) {
+      placed.start = moved(placed.start);
+      placed.end = moved(placed.end);
+      if (placed.use !== undefined) placed.use = moved(placed.use);
+    }
+    return true;
+  }
+
+  /** Why the last `apply` returned false. */
+  refusal: string | undefined;
+
+  private refuse(why: string): false {
+    this.refusal = why;
+    return false;
+  }
+
+  /** Whether this is the text the diagnostics are now carried to (the editor's text must be). */
+  isFor(text: string): boolean {
+    return this.text === text;
+  }
+
+  /** The diagnostics, positioned in the current text. */
+  diagnostics(): Diagnostic[] {
+    const lines = new LineIndex(this.text);
+    return this.placed.map(({ diagnostic, start, end, use }) => ({
+      ...diagnostic,
+      location: lines.position(start),
+      endLocation: lines.position(end),
+      importTimeUse: use === undefined ? undefined : lines.position(use),
+    }));
+  }
+}
+
+const UNCARRIED_WORDS = /lazy|noqa|__future__/i;
+
+/**
+ * What the focused model reads of some top-level statements parsed on their own (`read`): the
+ * text of each that contains one of `words`, with every block in it reduced to its statements that
+ * contain one, and so on down. Undefined when the text has errors, or a statement that does not
+ * share a line with the one before does not start its line, or the text ends in a backslash.
+ */
+function projection(text: string, words: readonly string[]): { starts: number[]; read: string[] } | undefined {
+  if (/\\[ \t\f]*(?:\r\n|\r|\n)?$/.test(text)) return undefined;
+  const root = parsePython(text).rootNode;
+  if (root.hasError) return undefined;
+  const statements = root.namedChildren;
+  // Each line's first statement must start it: an indented one would join the statement before.
+  let previousEnd = -1;
+  for (const statement of statements) {
+    // A comment is no statement to Python, wherever it starts.
+    if (statement.type === "comment") continue;
+    const sharesLine = previousEnd >= 0 && !/[\n\r]/.test(text.slice(previousEnd, statement.startIndex));
+    if (!sharesLine && !startsLine(text, statement.startIndex)) return undefined;
+    previousEnd = statement.endIndex;
+  }
+  const positions = wordPositions(text, words);
+  const holdsWord = (node: SyntaxNode): boolean => {
+    const index = firstAtOrAfter(positions, node.startIndex);
+    return index < positions.length && positions[index] < node.endIndex;
+  };
+  const render = (node: SyntaxNode): string => {
+    if (node.type === "block") return `{${node.namedChildren.filter(holdsWord).map(render).join("\u0000")}}`;
+    const written = text.slice(node.startIndex, node.endIndex);
+    // A statement on one line is compared as written, blocks and all: more than the model reads, never less.
+    if (!/[\n\r]/.test(written)) return written;
+    let rendered = "";
+    let at = node.startIndex;
+    for (const child of node.children) {
+      rendered += text.slice(at, child.startIndex) + render(child);
+      at = child.endIndex;
+    }
+    return rendered + text.slice(at, node.endIndex);
+  };
+  return { starts: statements.map((statement) => statement.startIndex), read: statements.filter(holdsWord).map(render) };
+}
+
+function startsLine(text: string, offset: number): boolean {
+  return offset === 0 || text[offset - 1] === "\n" || text[offset - 1] === "\r";
+}
+
+function lineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
+}
+
+function lastAtOrBefore(sorted: readonly number[], offset: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}

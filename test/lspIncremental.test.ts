@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { ALWAYS_RELEVANT } from "../src/analysis/model.js";
+import { moduleNameForFile } from "../src/analysis/modulePath.js";
+import type { Diagnostic } from "../src/engine/diagnostic.js";
+import { lintSource } from "../src/engine/lintSource.js";
+import type { FileAnalysis, LintOptions } from "../src/engine/lintSource.js";
+import { releaseNativeMemory } from "../src/engine/release.js";
+import { CarriedDiagnostics } from "../src/lsp/incremental.js";
+import { decodePythonSource } from "../src/parse/source.js";
+import { builtinEstimates } from "../src/profile/estimates.js";
+import { rules } from "../src/rules/index.js";
+import { sampleFiles } from "./helpers/corpusSample.js";
+
+// The language server carries the last lint's diagnostics through an edit inside a def or class
+// body when it can show they cannot change (incremental.ts). Here every carried result is compared
+// with a whole lint of the edited text, over random edits of real files: lint fixtures, every 40th
+// stdlib file (PYLAZY_INCREMENTAL_FULL=1: every 4th, with more edits each) and a bench-like module.
+const FULL = process.env.PYLAZY_INCREMENTAL_FULL === "1";
+const EVERY = FULL ? 4 : 40;
+const EDITS_PER_FILE = FULL ? 40 : 12;
+
+const costs = builtinEstimates();
+const optionsFor = (thresholdMs: number): LintOptions => ({ costs, thresholdMs, keepEager: [], rules, strategy: "function", targetVersion: "py311", skipFixes: true });
+
+/** What the editor shows of a diagnostic. */
+function shown(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => JSON.stringify([d.code, d.message, d.location, d.endLocation, d.importTimeUse ?? null, d.module ?? null, d.costMs ?? null]));
+}
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TYPED = [" ", "x", "\n", "\n    ", "(", ")", "[", "'", '"', '"""', ":", "#", "\\", "\t", ".", ",", "=", "0", "import os\n    ", "global np\n    ", "del ", "lazy", "# noqa", "@"];
+
+/** A random edit of `text`: one to a few characters typed or deleted, or a word the analysis follows typed. */
+function randomEdit(text: string, next: () => number, analysis: FileAnalysis): { start: number; end: number; inserted: string } {
+  const start = Math.floor(next() * (text.length + 1));
+  const choice = next();
+  if (choice < 0.25) return { start, end: Math.min(text.length, start + 1 + Math.floor(next() * 3)), inserted: "" };
+  if (choice < 0.4) {
+    const words = [...(analysis.focusWords ?? []), ...ALWAYS_RELEVANT];
+    return { start, end: start, inserted: words[Math.floor(next() * words.length)] };
+  }
+  if (choice < 0.55) return { start, end: Math.min(text.length, start + 1), inserted: "y" };
+  return { start, end: start, inserted: TYPED[Math.floor(next() * TYPED.length)] };
+}
+
+interface Tally {
+  edits: number;
+  carried: number;
+  /** Why edits were not carried, for the failure message. */
+  refusals: Map<string, number>;
+}
+
+/** Applies random edits in a row, checking every carried result against a whole lint. */
+function checkEdits(name: string, source: string, module: { module: string; isPackage: boolean; path?: string }, options: LintOptions, seed: number, tally: Tally): void {
+  const next = random(seed);
+  let text = source;
+  let analysis = lintSource(name, text, module, options);
+  let carried = CarriedDiagnostics.from(analysis);
+  for (let i = 0; i < EDITS_PER_FILE; i++) {
+    const edit = randomEdit(text, next, analysis);
+    const before = text;
+    text = text.slice(0, edit.start) + edit.inserted + text.slice(edit.end);
+    const kept = carried?.apply(edit.start, edit.end, edit.inserted) === true;
+    const whole = lintSource(name, text, module, options);
+    const broken = whole.skipped === "syntax-error";
+    // The share carried counts edits that leave the file parseable: random ones often do not.
+    if (!broken) {
+      tally.edits++;
+      const why = kept ? "carried" : (carried?.refusal ?? "no base");
+      tally.refusals.set(why, (tally.refusals.get(why) ?? 0) + 1);
+    }
+    if (kept) {
+      tally.carried++;
+      assert.ok(carried!.isFor(text), `${name}: carried text differs after edit ${i} (seed ${seed})`);
+      assert.deepEqual(shown(carried!.diagnostics()), shown(whole.diagnostics), `${name}: edit ${i} (seed ${seed}) ${JSON.stringify(edit)}`);
+    } else if (broken && analysis.skipped !== "syntax-error") {
+      // Undo an edit that broke the file, as its author would, so that later edits test something.
+      text = before;
+      analysis = lintSource(name, text, module, options);
+      carried = CarriedDiagnostics.from(analysis);
+    } else {
+      analysis = whole;
+      carried = CarriedDiagnostics.from(whole);
+    }
+  }
+}
+
+function bigModule(): string {
+  const lines = ["import numpy as np", "import json", ""];
+  for (let i = 0; lines.length < 600; i++) {
+    lines.push(`def f${i}(x):`, i % 4 === 0 ? `    return np.add(x, ${i})` : `    y = x * ${i}\n    return json.dumps(y)`, "");
+    if (i % 25 === 0) lines.push(`class C${i}:`, `    size = ${i}`, "    def method(self):", "        return np.zeros(self.size)", "");
+    if (i % 60 === 0) lines.push(`TABLE_${i} = np.arange(${i})`, "");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+test("diagnostics carried through random edits of a bench-like module equal a whole lint's", () => {
+  const tally = { edits: 0, carried: 0, refusals: new Map<string, number>() };
+  for (let seed = 1; seed <= 8; seed++) checkEdits("big.py", bigModule(), { module: "big", isPackage: false }, optionsFor(10), seed, tally);
+  assert.ok(tally.carried >= tally.edits / 2, `only ${tally.carried} of ${tally.edits} edits were carried: ${JSON.stringify([...tally.refusals])}`);
+});
+
+test("diagnostics carried through random edits of real files equal a whole lint's, at two thresholds", async () => {
+  const tally = { edits: 0, carried: 0, refusals: new Map<string, number>() };
+  let seed = 100;
+  for (const file of sampleFiles(EVERY)) {
+    let source: string;
+    try {
+      source = decodePythonSource(readFileSync(file)).text;
+    } catch {
+      continue;
+    }
+    const module = { ...moduleNameForFile(file), path: file };
+    for (const thresholdMs of [10, 0]) checkEdits(file, source, module, optionsFor(thresholdMs), seed++, tally);
+    // Trees are freed by finalizers, which a synchronous loop over hundreds of files never lets run.
+    await releaseNativeMemory();
+  }
+  // Random places: many edits land in a statement the analysis reads, or one with a diagnostic.
+  assert.ok(tally.carried >= tally.edits / 4, `only ${tally.carried} of ${tally.edits} edits were carried: ${JSON.stringify([...tally.refusals])}`);
+  console.log(`# ${tally.carried} of ${tally.edits} random edits that left the file parseable were carried: ${JSON.stringify([...tally.refusals])}`);
+});
+
+test("an edit in a body that uses the heavy name, or one that breaks the statement, is not carried", () => {
+  const source = "import numpy as np\n\n\ndef f(x):\n    y = x + 1\n    return np.add(y, 1)\n\n\nTABLE = 1\n";
+  const options = optionsFor(10);
+  const analysis = lintSource("m.py", source, { module: "m", isPackage: false }, options);
+  assert.equal(analysis.diagnostics.length, 1);
+  const at = (needle: string): number => source.indexOf(needle);
+  // `y = x + 1` becomes `y = x + 12`: nothing the analysis reads changed.
+  const carried = CarriedDiagnostics.from(analysis)!;
+  assert.ok(carried.apply(at("1\n    return"), at("1\n    return"), "2"));
+  // The line that uses `np` changes: the whole lint decides.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("np.add") + 3, at("np.add") + 3, "x"));
+  // An unclosed bracket swallows what follows.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("x + 1"), at("x + 1"), "("));
+  // A dedented line ends the function early.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("\n    return"), at("\n    return"), "\nz = 0"));
+  // The header of a def the analysis reads.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("(x)") + 1, at("(x)") + 1, "z"));
+
+  // After a comment line, an indented line belongs to the def before the comment, however the comment parses alone.
+  const commented = "import numpy as np\n\n\ndef f(x):\n    return np.add(x, 1)\n# note\nTABLE = 1\n";
+  const base = CarriedDiagnostics.from(lintSource("m.py", commented, { module: "m", isPackage: false }, options))!;
+  const table = commented.indexOf("TABLE");
+  assert.ok(!base.apply(table, table, "    y = 2\n"));
+  assert.equal(base.refusal, "not whole statements without errors");
+});
