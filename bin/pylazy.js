@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // CommonJS (see bin/package.json): node starts a CommonJS entry about 10 ms sooner than an ES
-// module one, and `pylazy --version` needs nothing else. Every other command loads the bundled ES
-// modules of dist/src/bundle (scripts/bundle.mjs), each part when it is needed.
+// module one, and `pylazy --version` needs nothing else. Every other command runs the bundled CLI,
+// dist/src/bundle/main.cjs (scripts/bundle.mjs), compiled from V8's code cache when it has one.
 "use strict";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   process.stdout.write(`${require("../package.json").version}\n`);
 } else {
-  import("../dist/src/bundle/main.js")
-    .then(({ main }) => main(process.argv))
+  const { main, saveCache } = loadCli();
+  main(process.argv)
     .then(
       (code) => {
         process.exitCode = code;
@@ -18,5 +18,41 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
         process.stderr.write(`pylazy: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 2;
       },
-    );
+    )
+    .finally(saveCache);
+}
+
+/**
+ * Compiles the bundle with the code cache beside it. When there is none, or V8 rejects it (another
+ * node version or flags), this run writes one after it ends, with the functions it compiled; the
+ * build writes it first (PYLAZY_WRITE_CODE_CACHE=1), after a lint. A cache that cannot be written
+ * (a read-only install) only costs the time it would have saved.
+ */
+function loadCli() {
+  const fs = require("node:fs");
+  const path = require("node:path");
+  const vm = require("node:vm");
+  const Module = require("node:module");
+  const file = path.join(__dirname, "..", "dist", "src", "bundle", "main.cjs");
+  const cacheFile = `${file}.cache`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
+  const saveCache = () => {
+    if (cachedData !== undefined && !script.cachedDataRejected && process.env.PYLAZY_WRITE_CODE_CACHE !== "1") return;
+    try {
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, cacheFile);
+    } catch {
+      // Read-only: compile every time.
+    }
+  };
+  return { main: module.exports.main, saveCache };
 }

@@ -1,30 +1,63 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/src, from tsc) into dist/src/bundle: node then reads a handful of
-// files at startup instead of resolving and loading some fifty modules one by one, which took
-// about as long as node's own start (`pylazy lint one_file.py`, the pre-commit case). Commands
-// and the analysis stay lazy: each dynamic import becomes a chunk of its own. tree-sitter is a
-// native addon and stays outside. The bundle sits three folders deep, as every module of
-// dist/src does, so the paths they compute from import.meta.url (`../../../package.json`, the
+// Bundles the compiled CLI (dist/src, from tsc) into dist/src/bundle: node then reads one file at
+// startup instead of resolving and loading some fifty modules one by one, which took about as
+// long as node's own start (`pylazy lint one_file.py`, the pre-commit case).
+// - main.cjs, the CLI: CommonJS, because node 20 keeps a compiled CommonJS script in a V8 code
+//   cache when asked (bin/pylazy.js does, in main.cjs.cache) but compiles ES modules on every
+//   start. Its commands stay lazy: each is initialised only when it runs.
+// - lintWorker.js, the lint workers' entry: an ES module with its chunks.
+// tree-sitter is a native addon and stays outside. Both sit three folders deep, as every module
+// of dist/src does, so the paths they compute from import.meta.url (`../../../package.json`, the
 // worker `./lintWorker.js`) hold unchanged.
+// Then one lint of a small file writes the code cache, with the functions a lint compiles in it.
 import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: ["dist/src/cli/main.js", "dist/src/engine/lintWorker.js"],
-  outdir: "dist/src/bundle",
-  entryNames: "[name]",
-  chunkNames: "chunk-[hash]",
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   external: ["tree-sitter", "tree-sitter-python"],
+  logLevel: "warning",
+};
+
+await build({
+  ...common,
+  entryPoints: ["dist/src/cli/main.js"],
+  outfile: "dist/src/bundle/main.cjs",
+  format: "cjs",
+  define: { "import.meta.url": "__pylazyModuleUrl" },
+  banner: { js: "const __pylazyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+await build({
+  ...common,
+  entryPoints: ["dist/src/engine/lintWorker.js"],
+  outdir: "dist/src/bundle",
+  entryNames: "[name]",
+  chunkNames: "chunk-[hash]",
+  splitting: true,
+  format: "esm",
   // CommonJS packages inside an ES module bundle still call require() for node's own modules.
   banner: { js: "import { createRequire as __pylazyCreateRequire } from 'node:module'; const require = __pylazyCreateRequire(import.meta.url);" },
-  logLevel: "warning",
 });
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), "pylazy-bundle-"));
+try {
+  writeFileSync(path.join(scratch, "pyproject.toml"), "[tool.pylazy]\n");
+  writeFileSync(path.join(scratch, "cli.py"), "import json\nimport asyncio\n\n\ndef main():\n    return asyncio.run(json.loads('1'))\n");
+  const result = spawnSync(process.execPath, [path.join(root, "bin", "pylazy.js"), "lint", "cli.py", "--no-cache"], {
+    cwd: scratch,
+    env: { ...process.env, PYLAZY_WRITE_CODE_CACHE: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 1) throw new Error(`the lint that writes the code cache exited ${result.status}: ${result.stderr}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
