@@ -119,11 +119,12 @@ export class CarriedDiagnostics {
     return this.text === text;
   }
 
-  /** The diagnostics, positioned in the current text. */
+  /** The diagnostics, positioned in the current text (without fixes: the editor asks for those, and they are planned then). */
   diagnostics(): Diagnostic[] {
     const lines = new LineIndex(this.text);
     return this.placed.map(({ diagnostic, start, end, use }) => ({
       ...diagnostic,
+      fix: null,
       location: lines.position(start),
       endLocation: lines.position(end),
       importTimeUse: use === undefined ? undefined : lines.position(use),
