@@ -6,8 +6,16 @@
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
-  // Read rather than required: a JSON require goes through the module resolver, a millisecond or two.
-  process.stdout.write(`${JSON.parse(require("node:fs").readFileSync(`${__dirname}/../package.json`, "utf8")).version}\n`);
+  // Read rather than required (a JSON require goes through the module resolver), and written to
+  // the descriptor: setting up process.stdout loads node's stream modules, some 5 ms.
+  const fs = require("node:fs");
+  const version = JSON.parse(fs.readFileSync(`${__dirname}/../package.json`, "utf8")).version;
+  try {
+    fs.writeSync(1, `${version}\n`);
+  } catch (error) {
+    process.stderr.write(`pylazy: cannot write the version: ${error.message}\n`);
+    process.exitCode = 2;
+  }
 } else {
   const { main, saveCache } = loadCli();
   main(process.argv)

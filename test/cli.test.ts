@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { test } from "node:test";
-import { makeProject, runCli } from "./helpers/cli.js";
+import { makeProject, repoRoot, runCli } from "./helpers/cli.js";
 
 const HEAVY = "import numpy as np\n\ndef f():\n    return np.zeros(3)\n";
 
@@ -15,6 +17,20 @@ test("lint reports a heavy import used only in functions, ruff-style, and exits 
   assert.match(result.stdout, /^app\.py:1:1: LZ001 \[\*\] `numpy` \(~\d+ ms, estimated\) is imported at module level but only used inside functions$/m);
   assert.match(result.stdout, /Found 1 error\./);
   assert.match(result.stdout, /\[\*\] 1 fixable with `pylazy fix`/);
+});
+
+test("--version and -V print package.json's version; the code cache the build wrote is accepted", () => {
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+  for (const flag of ["--version", "-V"]) {
+    const result = runCli([flag], repoRoot);
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, `${version}\n`);
+  }
+  const cache = path.join(repoRoot, "dist/src/bundle/main.cjs.cache");
+  const before = readFileSync(cache);
+  // A run that compiles from an accepted cache leaves it as it was.
+  assert.equal(runCli(["rules"], repoRoot).status, 0);
+  assert.ok(readFileSync(cache).equals(before));
 });
 
 test("lint exits 0 and says so when nothing is found", () => {
