@@ -107,12 +107,7 @@ function measureRuff(files, modules) {
   }
 }
 
-/**
- * Median time from a one-character didChange to the diagnostics it causes, in a 5,000-line file.
- * `blank`: a space typed in, or nothing changed on, the blank lines between functions (the target).
- * `uses`: a digit typed into, then deleted from, a line that uses `np`, which the analysis reads:
- * the whole file is analysed again after the server's 30 ms pause for more keystrokes.
- */
+/** The LSP measurement's file: `import numpy as np`, then functions that each use it. */
 function bigModule() {
   const lines = [];
   lines.push("import numpy as np", "");
@@ -172,6 +167,12 @@ async function measureTreeWalk() {
   return median(samples);
 }
 
+/**
+ * Median time from a one-character didChange to the diagnostics it causes, in a 5,000-line file.
+ * `blank`: a space typed in, or nothing changed on, the blank lines between functions (the target).
+ * `uses`: a digit typed into, then deleted from, a line that uses `np`, which the analysis reads:
+ * the whole file is analysed again after the server's 30 ms pause for more keystrokes.
+ */
 async function measureLsp(dir, where = "blank") {
   const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = await import("vscode-jsonrpc/node");
   const text = bigModule();

@@ -13,8 +13,8 @@ import { builtinEstimates } from "../src/profile/estimates.js";
 import { rules } from "../src/rules/index.js";
 import { sampleFiles } from "./helpers/corpusSample.js";
 
-// The language server carries the last lint's diagnostics through an edit inside a def or class
-// body when it can show they cannot change (incremental.ts). Here every carried result is compared
+// The language server carries the last lint's diagnostics through an edit inside a top-level
+// statement when it can show they cannot change (incremental.ts). Here every carried result is compared
 // with a whole lint of the edited text, over random edits of real files: lint fixtures, every 40th
 // stdlib file (PYLAZY_INCREMENTAL_FULL=1: every 4th, with more edits each) and a bench-like module.
 const FULL = process.env.PYLAZY_INCREMENTAL_FULL === "1";
@@ -26,7 +26,7 @@ const optionsFor = (thresholdMs: number): LintOptions => ({ costs, thresholdMs, 
 
 /** What the editor shows of a diagnostic. */
 function shown(diagnostics: readonly Diagnostic[]): string[] {
-  return diagnostics.map((d) => JSON.stringify([d.code, d.message, d.location, d.endLocation, d.importTimeUse ?? null, d.module ?? null, d.costMs ?? null]));
+  return diagnostics.map((d) => JSON.stringify([d.code, d.name, d.message, d.location, d.endLocation, d.importTimeUse ?? null, d.module ?? null, d.costMs ?? null, d.costSource ?? null]));
 }
 
 /** A small deterministic generator (mulberry32), so that a failure can be replayed. */
