@@ -70,7 +70,8 @@ export class CarriedDiagnostics {
    * is then stale and the document needs a whole analysis.
    */
   apply(start: number, oldEnd: number, inserted: string): boolean {
-    const last = lastAtOrBefore(this.starts, start);
+    // The last statement that starts at or before the edit (offsets are whole numbers).
+    const last = firstAtOrAfter(this.starts, start + 1) - 1;
     if (last < 0) return this.refuse("before the first statement");
     // Statements that share a line (`x = 1  # note`, `a = 1; b = 2`) go together, from the one that starts it.
     let index = last;
@@ -181,15 +182,4 @@ function startsLine(text: string, offset: number): boolean {
 
 function lineBreaks(text: string): number {
   return text.match(/\r\n|\r|\n/g)?.length ?? 0;
-}
-
-function lastAtOrBefore(sorted: readonly number[], offset: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (sorted[mid] <= offset) low = mid + 1;
-    else high = mid;
-  }
-  return low - 1;
 }
