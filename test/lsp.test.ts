@@ -25,7 +25,12 @@ const REPORT_PY = readFileSync(path.join(repoRoot, "test", "fixtures", "editor",
 const WAIT_MS = 10_000;
 
 const projects: string[] = [];
-after(() => projects.forEach((root) => rmSync(root, { recursive: true, force: true })));
+/** Servers started; one a failed assertion left running would keep the test process alive. */
+const servers: ChildProcess[] = [];
+after(() => {
+  projects.forEach((root) => rmSync(root, { recursive: true, force: true }));
+  servers.forEach((server) => server.kill());
+});
 
 function project(files: Record<string, string>, pyproject?: string): string {
   const root = makeProject(files, pyproject);
@@ -49,6 +54,7 @@ class EditorClient {
   static async start(root: string, options: { capabilities?: ClientCapabilities; configuration?: unknown; initializationOptions?: unknown } = {}): Promise<EditorClient> {
     const server = spawn(process.execPath, [cliPath, "lsp", "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const connection = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    servers.push(server);
     const client = new EditorClient(server, connection);
     connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
       client.published.push(params);
@@ -123,8 +129,9 @@ class EditorClient {
     }
   }
 
-  codeActions(uri: string, range: Range, only?: string[]): Promise<CodeAction[]> {
-    return this.connection.sendRequest<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range, context: { diagnostics: [], only } });
+  /** `triggerKind` 2 is the editor asking by itself, as the cursor moves (the light bulb). */
+  codeActions(uri: string, range: Range, only?: string[], triggerKind?: 1 | 2): Promise<CodeAction[]> {
+    return this.connection.sendRequest<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range, context: { diagnostics: [], only, triggerKind } });
   }
 
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
@@ -237,6 +244,14 @@ test("keystrokes in a statement the analysis does not read move the diagnostics 
   version = await client.change(uri, [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: "\n" }]);
   assert.deepEqual(lines(await client.diagnostics(uri, version)), [["LZ001", 2], ["LZ001", 13]]);
   const moved = { start: { line: 13, character: 0 }, end: { line: 13, character: 0 } };
+  // The light bulb's own request away from any diagnostic gets nothing; on one, its quick fixes; asked for, "fix all" anywhere.
+  const inDump = { start: { line: 10, character: 8 }, end: { line: 10, character: 8 } };
+  const publishedBefore = client.published.length;
+  assert.deepEqual(await client.codeActions(uri, inDump, undefined, 2), []);
+  // Answered without linting the file again (a lint publishes its diagnostics before it answers).
+  assert.equal(client.published.length, publishedBefore);
+  assert.ok((await client.codeActions(uri, moved, undefined, 2)).some((action) => action.kind === "quickfix"));
+  assert.deepEqual((await client.codeActions(uri, inDump, undefined, 1)).map((action) => action.kind), ["source.fixAll.pylazy"]);
   const quickFix = (await client.codeActions(uri, moved)).find((action) => action.kind === "quickfix" && action.isPreferred);
   assert.equal(quickFix?.title, "pylazy (LZ001): Move `import numpy as np` into `table`");
   const fixed = await client.apply(uri, quickFix!);

@@ -102,7 +102,7 @@ function isRequested(kind: string, only: readonly string[] | undefined): boolean
   return only === undefined || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
 }
 
-function overlaps(a: Range, b: Range): boolean {
+export function overlaps(a: Range, b: Range): boolean {
   return !isBefore(a.end, b.start) && !isBefore(b.end, a.start);
 }
 

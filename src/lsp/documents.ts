@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import type { Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import type { FileModule } from "../analysis/heavyImports.js";
@@ -26,6 +27,8 @@ export class OpenDocument {
   private analysedVersion = -1;
   /** The last lint's diagnostics, carried through the changes since when they cannot have changed them. */
   private carried: CarriedDiagnostics | undefined;
+  /** What the editor was last sent, and for which version. */
+  private published: { diagnostics: LspDiagnostic[]; version: number } | undefined;
 
   constructor(uri: string, version: number, text: string) {
     this.document = TextDocument.create(uri, "python", version, text);
@@ -88,6 +91,15 @@ export class OpenDocument {
     // An empty change list still moves the version on.
     if (changes.length === 0) this.document = TextDocument.update(this.document, [], version);
     return this.carried?.isFor(this.text) ? this.carried.diagnostics() : undefined;
+  }
+
+  /** The diagnostics the editor was sent for the current text, if it was sent any. */
+  publishedDiagnostics(): LspDiagnostic[] | undefined {
+    return this.published?.version === this.version ? this.published.diagnostics : undefined;
+  }
+
+  recordPublished(diagnostics: LspDiagnostic[]): void {
+    this.published = { diagnostics, version: this.version };
   }
 
   /** The lint of the current text, or undefined when the text changed since. */

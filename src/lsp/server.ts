@@ -2,6 +2,7 @@ import { format } from "node:util";
 import { fileURLToPath } from "node:url";
 import {
   CodeActionKind,
+  CodeActionTriggerKind,
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -13,7 +14,7 @@ import {
 import type { ClientCapabilities, Connection, Diagnostic as LspDiagnostic, InitializeParams, InitializeResult } from "vscode-languageserver/node";
 import type { FileAnalysis } from "../engine/lintSource.js";
 import { lintSource } from "../engine/lintSource.js";
-import { codeActions, FIX_ALL_KIND } from "./codeActions.js";
+import { codeActions, FIX_ALL_KIND, overlaps } from "./codeActions.js";
 import { toLspDiagnostic } from "./diagnostics.js";
 import { OpenDocument } from "./documents.js";
 import { hoverAt } from "./hover.js";
@@ -108,6 +109,12 @@ class PylazyLanguageServer {
       if (this.poller) this.reconfigure();
     });
     connection.onCodeAction(async ({ textDocument, range, context }) => {
+      // The editor's own request as the cursor moves (VS Code's light bulb), on a range without a
+      // diagnostic: no quick fix is due, and editors show no source action ("fix all") for it, so
+      // there is nothing to offer and no reason to analyse a file whose diagnostics were carried.
+      const document = this.documents.get(textDocument.uri);
+      const published = document?.publishedDiagnostics();
+      if (context.triggerKind === CodeActionTriggerKind.Automatic && published?.every((diagnostic) => !overlaps(diagnostic.range, range))) return [];
       const linted = await this.lintedDocument(textDocument.uri);
       if (!linted) return [];
       const { analysis, settings } = linted;
@@ -240,6 +247,7 @@ class PylazyLanguageServer {
   }
 
   private publish(document: OpenDocument, diagnostics: LspDiagnostic[]): void {
+    document.recordPublished(diagnostics);
     this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics }).catch(this.logFailure("publish diagnostics"));
   }
 
