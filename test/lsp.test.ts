@@ -252,6 +252,8 @@ test("keystrokes in a statement the analysis does not read move the diagnostics 
   assert.equal(client.published.length, publishedBefore);
   assert.ok((await client.codeActions(uri, moved, undefined, 2)).some((action) => action.kind === "quickfix"));
   assert.deepEqual((await client.codeActions(uri, inDump, undefined, 1)).map((action) => action.kind), ["source.fixAll.pylazy"]);
+  // Fix on save asks automatically too, naming the kind.
+  assert.deepEqual((await client.codeActions(uri, inDump, ["source.fixAll"], 2)).map((action) => action.kind), ["source.fixAll.pylazy"]);
   const quickFix = (await client.codeActions(uri, moved)).find((action) => action.kind === "quickfix" && action.isPreferred);
   assert.equal(quickFix?.title, "pylazy (LZ001): Move `import numpy as np` into `table`");
   const fixed = await client.apply(uri, quickFix!);

@@ -112,9 +112,10 @@ class PylazyLanguageServer {
       // The editor's own request as the cursor moves (VS Code's light bulb), on a range without a
       // diagnostic: no quick fix is due, and editors show no source action ("fix all") for it, so
       // there is nothing to offer and no reason to analyse a file whose diagnostics were carried.
-      const document = this.documents.get(textDocument.uri);
-      const published = document?.publishedDiagnostics();
-      if (context.triggerKind === CodeActionTriggerKind.Automatic && published?.every((diagnostic) => !overlaps(diagnostic.range, range))) return [];
+      // A request that names source actions (fix on save does, automatically too) goes on.
+      const published = this.documents.get(textDocument.uri)?.publishedDiagnostics();
+      const asksForSource = context.only?.some((kind) => kind === "source" || kind.startsWith("source.")) === true;
+      if (context.triggerKind === CodeActionTriggerKind.Automatic && !asksForSource && published?.every((diagnostic) => !overlaps(diagnostic.range, range))) return [];
       const linted = await this.lintedDocument(textDocument.uri);
       if (!linted) return [];
       const { analysis, settings } = linted;
