@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "./diagnostic.js";
+import { writeTextAtomically } from "./write.js";
 
 /** What a file's lint produced; `skipped` mirrors FileAnalysis.skipped. */
 export interface CachedResult {
@@ -85,11 +86,10 @@ export class LintCache {
   save(): void {
     if (!this.dirty) return;
     try {
+      // The folder's .gitignore first, so that git never sees the cache.
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(path.join(path.dirname(this.file), ".gitignore"), "*\n");
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ key: this.key, entries: this.entries } satisfies CacheFile));
-      renameSync(temporary, this.file);
+      writeTextAtomically(this.file, JSON.stringify({ key: this.key, entries: this.entries } satisfies CacheFile));
     } catch {
       // A read-only checkout: run without a cache.
     }

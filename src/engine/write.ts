@@ -1,7 +1,18 @@
-import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 
 export class WriteSkipped extends Error {}
+
+/**
+ * Writes a whole file that pylazy owns (a profile, the cache) beside its place, then renames it
+ * there: a reader never sees half of it. Its folder is made if need be.
+ */
+export function writeTextAtomically(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
 
 /**
  * Replaces a file's content atomically: a temporary file beside it, same mode, then a rename.

@@ -9,7 +9,7 @@ import { parsePython } from "../parse/parser.js";
 import { decodePythonSource } from "../parse/source.js";
 import { discoverPythonFiles } from "../project/files.js";
 import type { Project } from "../project/types.js";
-import { writeTextAtomically } from "./atomicWrite.js";
+import { writeTextAtomically } from "../engine/write.js";
 import { describePython, loadCostTable } from "./costs.js";
 import { parseImportTimeLog, programImports, summarizeImportTime } from "./importtime.js";
 import { describeExit, findInterpreter, lastLine, runProcess } from "./python.js";

@@ -4,7 +4,7 @@ import { moduleNameForFile } from "../analysis/modulePath.js";
 import { runLint } from "../engine/run.js";
 import { isWithin, loadProject } from "../project/config.js";
 import type { Settings } from "../project/types.js";
-import { writeTextAtomically } from "./atomicWrite.js";
+import { writeTextAtomically } from "../engine/write.js";
 import { attributeImports } from "./attribution.js";
 import { buildBreakdown } from "./breakdown.js";
 import type { StartupBreakdown } from "./breakdown.js";
