@@ -13,10 +13,25 @@ export function pythonParser(): Parser {
   if (parser === undefined) {
     const ParserClass = require("tree-sitter") as typeof Parser;
     const python = require("tree-sitter-python") as Parser.Language;
+    withoutNodeCache((ParserClass as unknown as { Tree: { prototype: object } }).Tree.prototype);
     parser = new ParserClass();
     parser.setLanguage(python);
   }
   return parser;
+}
+
+/**
+ * node-tree-sitter registers every node object it hands out with its tree: a weak reference and a
+ * finalizer per node, so that the same node comes back as the same object and so that `Tree.edit`
+ * can move the nodes still alive. pylazy needs neither (nodes are compared by position, never by
+ * identity, and no node is used after an edit of its tree), and the registration cost half of the
+ * time of the analysis's walks over a tree, most of it in the garbage collector.
+ */
+function withoutNodeCache(treePrototype: object): void {
+  const prototype = treePrototype as { _cacheNode?: unknown; _cacheNodes?: unknown };
+  if (typeof prototype._cacheNode !== "function" || typeof prototype._cacheNodes !== "function") return;
+  prototype._cacheNode = () => undefined;
+  prototype._cacheNodes = () => undefined;
 }
 
 // node-tree-sitter reads its input in chunks of this size; a larger buffer means fewer round trips.
