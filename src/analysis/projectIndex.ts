@@ -106,7 +106,9 @@ export class ProjectIndex implements ExternalReferences {
     const file = this.projectFileList[index];
     if (!this.facts.has(file)) {
       const text = textOf(this.contents?.[index]?.bytes);
-      this.facts.set(file, text === undefined ? null : readFacts(text, moduleNameForFile(file)));
+      // A copy: the facts' strings are slices of the text, and V8 keeps a whole string alive for
+      // any slice of it, so the facts would otherwise hold every text read (tens of MB on a large tree).
+      this.facts.set(file, text === undefined ? null : structuredClone(readFacts(text, moduleNameForFile(file))));
     }
     return this.facts.get(file) ?? undefined;
   }
