@@ -177,7 +177,8 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
 
 function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton): FileAnalysis | undefined {
   if (skeleton.blanked < source.length * SKELETON_MIN_SHARE) return undefined;
-  const tree = parsePython(skeleton.text);
+  // Each blanked body is `0` and spaces: the parser passes over the spaces.
+  const tree = parsePython(skeleton.text, undefined, skeleton.bodies.map(({ start, end }) => ({ start: start + 1, end })));
   if (tree.rootNode.hasError) return undefined;
   const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
   return analyseTree(analysis, skeleton.text, options, kept) ? analysis : undefined;

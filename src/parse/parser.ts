@@ -37,19 +37,40 @@ function withoutNodeCache(treePrototype: object): void {
 // node-tree-sitter reads its input in chunks of this size; a larger buffer means fewer round trips.
 const BUFFER_SIZE = 1 << 20;
 
-/** Parses Python source, PEP 810 `lazy import` included (see pep810.ts). */
-export function parsePython(source: string, oldTree?: Parser.Tree): Parser.Tree {
+/**
+ * Parses Python source, PEP 810 `lazy import` included (see pep810.ts). `skip`: ranges of the
+ * text, [start, end) in ascending order, that the parser passes over as if they were not there;
+ * offsets stay those of the whole text. A skeleton (skeleton.ts) skips its blanked bodies: the
+ * spaces it put there cost the parser about a third of its time, and compacting the text instead
+ * would move every offset.
+ */
+export function parsePython(source: string, oldTree?: Parser.Tree, skip: readonly { start: number; end: number }[] = []): Parser.Tree {
   const { text, statementStarts } = maskLazyKeywords(source);
-  let tree = pythonParser().parse(text, oldTree, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) });
+  const includedRanges = skip.some(({ start, end }) => end > start) ? rangesBetween(text, skip) : undefined;
+  let tree = pythonParser().parse(text, oldTree, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1), includedRanges });
   const real = statementStarts.filter((offset) => startsImportStatement(tree, offset));
   if (real.length < statementStarts.length) {
     // A "lazy import" line inside a string: parse again with only the real keywords blanked.
     const keep = new Set(real);
     const restored = restoreKeywords(source, text, statementStarts.filter((offset) => !keep.has(offset)));
-    tree = pythonParser().parse(restored, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) });
+    tree = pythonParser().parse(restored, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1), includedRanges });
   }
   rememberLazyStatements(tree, real);
   return tree;
+}
+
+/** The ranges of `text` around the skipped ones, as tree-sitter takes them (with their points). */
+function rangesBetween(text: string, skip: readonly { start: number; end: number }[]): Parser.Range[] {
+  const spans: [number, number][] = [];
+  let at = 0;
+  for (const { start, end } of skip) {
+    if (end <= start) continue;
+    if (start > at) spans.push([at, start]);
+    at = end;
+  }
+  if (at < text.length || spans.length === 0) spans.push([at, text.length]);
+  const points = treePoints(text, spans.flat());
+  return spans.map(([startIndex, endIndex], index) => ({ startIndex, endIndex, startPosition: points[2 * index], endPosition: points[2 * index + 1] }));
 }
 
 function startsImportStatement(tree: Parser.Tree, offset: number): boolean {
