@@ -16,15 +16,15 @@ export type LintWorkerRequest = { files: { path: string; shown: string }[] } | {
 
 /**
  * Ready for a batch, or the outcomes of the last one (in its order), which also asks for the
- * next; or a question waiting in the index channel.
+ * next. Questions to the project index go through its channel (sharedIndex.ts).
  */
-export type LintWorkerOutput = { ready: true } | { outcomes: LintOutcome[] } | { askIndex: true };
+export type LintWorkerOutput = { ready: true } | { outcomes: LintOutcome[] };
 
 // Each worker loads its own parser and cost table and answers for the batches it is given; the
 // project index is the main thread's.
 const input = workerData as LintWorkerInput;
 const options = lintOptionsFor(input.project);
-if (input.indexChannel) options.project = new SharedIndexClient(input.indexChannel, () => parentPort!.postMessage({ askIndex: true } satisfies LintWorkerOutput));
+if (input.indexChannel) options.project = new SharedIndexClient(input.indexChannel);
 const linter = new DiagnosticsLinter(options);
 // Trees stay here: only plain results cross the thread boundary.
 parentPort!.on("message", (request: LintWorkerRequest) => {

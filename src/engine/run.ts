@@ -343,7 +343,6 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
             worker.postMessage(message);
           };
           worker.on("message", (message: LintWorkerOutput) => {
-            if ("askIndex" in message) return;
             if ("ready" in message) send();
             else if ("outcomes" in message) {
               message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
