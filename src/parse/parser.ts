@@ -14,6 +14,7 @@ export function pythonParser(): Parser {
     const ParserClass = require("tree-sitter") as typeof Parser;
     const python = require("tree-sitter-python") as Parser.Language;
     withoutNodeCache((ParserClass as unknown as { Tree: { prototype: object } }).Tree.prototype);
+    withNodeFieldsInJs(ParserClass, python);
     parser = new ParserClass();
     parser.setLanguage(python);
   }
@@ -33,6 +34,52 @@ function withoutNodeCache(treePrototype: object): void {
   prototype._cacheNode = () => undefined;
   prototype._cacheNodes = () => undefined;
 }
+
+/**
+ * Two node accessors that node-tree-sitter answers with a call into native code, answered here
+ * from what JS already holds; the model's walks read them for nearly every node.
+ * - `type`: node-tree-sitter makes a class per named node type and means it to carry the type's
+ *   name, but its assignment to the prototype goes to an inherited getter without a setter and is
+ *   lost, so every `type` made a new string in C++. Here the first node of each such class asks
+ *   native code once and leaves the answer on the class (a class is one node type).
+ * - `startIndex`: a node object holds tree-sitter's `context`, whose first number is the start in
+ *   bytes of UTF-16, so half of it is what native code returns. Checked on a sample before use,
+ *   and left alone when the two differ (another version of node-tree-sitter).
+ */
+function withNodeFieldsInJs(ParserClass: typeof Parser, language: Parser.Language): void {
+  const base = (ParserClass as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
+  const nativeType = base && Object.getOwnPropertyDescriptor(base, "type")?.get;
+  const nativeStart = base && Object.getOwnPropertyDescriptor(base, "startIndex")?.get;
+  if (!base || !nativeType || !nativeStart) return;
+  Object.defineProperty(base, "type", {
+    configurable: true,
+    get(this: object): string {
+      const type = nativeType.call(this) as string;
+      const prototype = Object.getPrototypeOf(this) as object;
+      if (prototype !== base) Object.defineProperty(prototype, "type", { value: type });
+      return type;
+    },
+  });
+  const start = function (this: Record<number, number>): number {
+    return this[2] >>> 1;
+  };
+  const sample = new ParserClass();
+  sample.setLanguage(language);
+  const nodes = allNodes(sample.parse(SAMPLE).rootNode);
+  if (nodes.every((node) => start.call(node as unknown as Record<number, number>) === nativeStart.call(node))) {
+    Object.defineProperty(base, "startIndex", { configurable: true, get: start });
+  }
+}
+
+/** Every node of a tree, in order. */
+function allNodes(root: Parser.SyntaxNode): Parser.SyntaxNode[] {
+  const nodes = [root];
+  for (let index = 0; index < nodes.length; index++) nodes.push(...nodes[index].children);
+  return nodes;
+}
+
+// Non-ASCII text, a second line and nesting, so that bytes, rows and columns all differ.
+const SAMPLE = "import numpy as np\nclass C:\n    def f(self, é='ü'):\n        return np.add(1, 2)  # é\n";
 
 // node-tree-sitter reads its input in chunks of this size; a larger buffer means fewer round trips.
 const BUFFER_SIZE = 1 << 20;
