@@ -39,7 +39,9 @@ function random(seed: number): () => number {
   };
 }
 
-const TYPED = [" ", "x", "\n", "\n    ", "(", ")", "[", "'", '"', '"""', ":", "#", "\\", "\t", ".", ",", "=", "0", "import os\n    ", "global np\n    ", "del ", "lazy", "# noqa", "@"];
+const RESPELLED = ["y", "_z", "f2", "1", "2.5", "0x1f", "getattr", "typing", "modules", "append", "__name__", "__all__", "sys", "globals", "linalg", "TYPE_CHECKING", "if", "None"];
+
+const TYPED = [" ", "x", "\n", "\n    ", "(", ")", "[", "'", '"', '"""', ":", "#", "\\", "\t", ".", ",", "=", "0", "1", "_", "import os\n    ", "global np\n    ", "del ", "lazy", "# noqa", "@"];
 
 /** A random edit of `text`: one to a few characters typed or deleted, or a word the analysis follows typed. */
 function randomEdit(text: string, next: () => number, analysis: FileAnalysis): { start: number; end: number; inserted: string } {
@@ -50,7 +52,15 @@ function randomEdit(text: string, next: () => number, analysis: FileAnalysis): {
     const words = [...(analysis.focusWords ?? []), ...ALWAYS_RELEVANT];
     return { start, end: start, inserted: words[Math.floor(next() * words.length)] };
   }
-  if (choice < 0.55) return { start, end: Math.min(text.length, start + 1), inserted: "y" };
+  if (choice < 0.5) {
+    // A whole word (a name or a number) respelled: names the model knows by spelling, and others.
+    const word = /\w+/g;
+    word.lastIndex = start;
+    const found = word.exec(text);
+    const respelled = [...RESPELLED, ...(analysis.focusWords ?? [])];
+    if (found) return { start: found.index, end: found.index + found[0].length, inserted: respelled[Math.floor(next() * respelled.length)] };
+  }
+  if (choice < 0.6) return { start, end: Math.min(text.length, start + 1), inserted: "y" };
   return { start, end: start, inserted: TYPED[Math.floor(next() * TYPED.length)] };
 }
 
@@ -132,7 +142,7 @@ test("diagnostics carried through random edits of real files equal a whole lint'
   console.log(`# ${tally.carried} of ${tally.edits} random edits that left the file parseable were carried: ${JSON.stringify([...tally.refusals])}`);
 });
 
-test("an edit in a body that uses the heavy name, or one that breaks the statement, is not carried", () => {
+test("an edit that changes what the analysis reads of a body, or breaks the statement, is not carried; numbers and other names are not read", () => {
   const source = "import numpy as np\n\n\ndef f(x):\n    y = x + 1\n    return np.add(y, 1)\n\n\nTABLE = 1\n";
   const options = optionsFor(10);
   const analysis = lintSource("m.py", source, { module: "m", isPackage: false }, options);
@@ -141,14 +151,23 @@ test("an edit in a body that uses the heavy name, or one that breaks the stateme
   // `y = x + 1` becomes `y = x + 12`: nothing the analysis reads changed.
   const carried = CarriedDiagnostics.from(analysis)!;
   assert.ok(carried.apply(at("1\n    return"), at("1\n    return"), "2"));
-  // The line that uses `np` changes: the whole lint decides.
+  // The line that uses `np` changes what it reads of `np`: the whole lint decides.
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("np.add") + 3, at("np.add") + 3, "x"));
   // An unclosed bracket swallows what follows.
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("x + 1"), at("x + 1"), "("));
   // A dedented line ends the function early.
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("\n    return"), at("\n    return"), "\nz = 0"));
-  // The header of a def the analysis reads.
-  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("(x)") + 1, at("(x)") + 1, "z"));
+  // A parameter that becomes the heavy name shadows it.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("(x)") + 1, at("(x)") + 2, "np"));
+  // Another attribute of the module may reach another submodule.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("add"), at("add") + 3, "linalg"));
+  // But the analysis reads no number, and no name but its own words: a parameter renamed, a
+  // number typed on the line that uses `np`.
+  assert.ok(CarriedDiagnostics.from(analysis)!.apply(at("(x)") + 1, at("(x)") + 1, "z"));
+  const typed = CarriedDiagnostics.from(analysis)!;
+  assert.ok(typed.apply(at("1)\n"), at("1)\n"), "2"));
+  assert.ok(typed.apply(at("(y, 1") + 1, at("(y, 1") + 2, "z"));
+  assert.ok(typed.isFor(source.replace("np.add(y, 1)", "np.add(z, 21)")));
 
   // After a comment line, an indented line belongs to the def before the comment, however the comment parses alone.
   const commented = "import numpy as np\n\n\ndef f(x):\n    return np.add(x, 1)\n# note\nTABLE = 1\n";

@@ -26,7 +26,8 @@ interface PlacedDiagnostic {
  * - S, as edited, still parses on its own without errors, starting and ending a line, so that the
  *   whole module parses into the same statements before and after it, and
  * - what the model reads of S is the same text: S's statements that contain a focus word, each
- *   with its blocks reduced to their own statements that contain one (see `projection`),
+ *   with its blocks reduced to their own statements that contain one (see `projection`), up to
+ *   numbers (the model reads none) and names it does not know by spelling (`freelyNamed`),
  * then the model answers every question about the focus words as before, up to offsets inside S.
  * When, besides, no diagnostic lies inside S, the diagnostics are the old ones with every offset
  * after S moved by the edit's length. Messages quote a line only for an import-time use, which is
@@ -47,6 +48,8 @@ export class CarriedDiagnostics {
   /** What the fast path needs from a whole analysis; undefined when the analysis cannot be carried. */
   static from(analysis: FileAnalysis): CarriedDiagnostics | undefined {
     if (analysis.skipped || analysis.fromSkeleton || analysis.focusWords === undefined) return undefined;
+    // tree-sitter ends a line at `\n` only: a lone `\r` is a space to it, a line break to Python and to the checks below.
+    if (LONE_CR.test(analysis.source)) return undefined;
     const starts: number[] = [];
     const cursor = analysis.tree.walk();
     if (cursor.gotoFirstChild()) {
@@ -83,6 +86,9 @@ export class CarriedDiagnostics {
     if (this.placed.some(({ start: from, end, use }) => (from < nextStart && end > statementStart) || (use !== undefined && use >= statementStart && use < nextStart))) {
       return this.refuse("a diagnostic in the statement");
     }
+    // The text had no lone `\r`: only the edit can make one, around it.
+    const around = this.text.slice(Math.max(0, start - 1), start) + inserted + this.text.slice(oldEnd, oldEnd + 1);
+    if (LONE_CR.test(around)) return this.refuse("a lone carriage return");
     const before = this.text.slice(statementStart, nextStart);
     const after = before.slice(0, start - statementStart) + inserted + before.slice(oldEnd - statementStart);
     if (nextStart < this.text.length && !/[\n\r]$/.test(after)) return this.refuse("the next statement no longer starts a line");
@@ -135,6 +141,8 @@ export class CarriedDiagnostics {
 
 const UNCARRIED_WORDS = /lazy|noqa|__future__/i;
 
+const LONE_CR = /\r(?!\n)/;
+
 /**
  * What the focused model reads of some top-level statements parsed on their own (`read`): the
  * text of each that contains one of `words`, with every block in it reduced to its statements that
@@ -160,20 +168,45 @@ function projection(text: string, words: readonly string[]): { starts: number[];
     const index = firstAtOrAfter(positions, node.startIndex);
     return index < positions.length && positions[index] < node.endIndex;
   };
-  const render = (node: SyntaxNode): string => {
-    if (node.type === "block") return `{${node.namedChildren.filter(holdsWord).map(render).join("\u0000")}}`;
+  const render = (node: SyntaxNode, exact: boolean): string => {
+    if (node.type === "block") return `{${node.namedChildren.filter(holdsWord).map((child) => render(child, exact)).join("\u0000")}}`;
     const written = text.slice(node.startIndex, node.endIndex);
-    // A statement on one line is compared as written, blocks and all: more than the model reads, never less.
-    if (!/[\n\r]/.test(written)) return written;
+    if (node.childCount === 0) return exact ? written : leaf(node, written);
+    const inner = exact || EXACT_STATEMENTS.has(node.type);
     let rendered = "";
     let at = node.startIndex;
     for (const child of node.children) {
-      rendered += text.slice(at, child.startIndex) + render(child);
+      rendered += text.slice(at, child.startIndex) + render(child, inner);
       at = child.endIndex;
     }
     return rendered + text.slice(at, node.endIndex);
   };
-  return { starts: statements.map((statement) => statement.startIndex), read: statements.filter(holdsWord).map(render) };
+  // Numbers are never read; a name is read only when it is a focus word or one the model knows by
+  // name (see `freelyNamed`): others are compared by place, not spelling.
+  const leaf = (node: SyntaxNode, written: string): string => {
+    if (node.type === "integer" || node.type === "float") return "0";
+    if (node.type === "identifier" && freelyNamed(text, node.startIndex, written, words)) return "\u0001";
+    return written;
+  };
+  return { starts: statements.map((statement) => statement.startIndex), read: statements.filter(holdsWord).map((statement) => render(statement, false)) };
+}
+
+/** Statements whose names are compared as written: an import's names say what it imports. */
+const EXACT_STATEMENTS = new Set(["import_statement", "import_from_statement", "future_import_statement"]);
+
+/** Names the model reads by their spelling besides the focus words and ALWAYS_RELEVANT (model.ts). */
+const READ_BY_NAME = new Set(["getattr", "typing", "append", "extend", "modules", "importlib", "import_module"]);
+
+/**
+ * Whether the model reads an identifier only as "some name": it is no focus word, no name the model
+ * knows by spelling, no dunder, and no attribute (`np.linalg`: what follows a module's name says
+ * which submodule a use reaches).
+ */
+function freelyNamed(text: string, start: number, name: string, words: readonly string[]): boolean {
+  if (words.includes(name) || READ_BY_NAME.has(name) || /^__.*__$/.test(name)) return false;
+  let before = start - 1;
+  while (before >= 0 && /[ \t\f\\\r\n]/.test(text[before])) before--;
+  return text[before] !== ".";
 }
 
 function startsLine(text: string, offset: number): boolean {
