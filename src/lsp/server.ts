@@ -22,7 +22,10 @@ import { clientSettingsFrom, ProjectSettingsCache } from "./settings.js";
 import type { ClientSettings, ProjectSettings } from "./settings.js";
 import { PollingFileWatcher } from "./watch.js";
 
-/** Keystrokes closer together than this are linted once (when their diagnostics cannot be carried, see incremental.ts). */
+/**
+ * Keystrokes closer together than this are linted once (when their diagnostics cannot be carried,
+ * see incremental.ts); a keystroke after a quiet spell is linted at once.
+ */
 const CHANGE_DEBOUNCE_MS = 30;
 
 /**
@@ -59,6 +62,8 @@ function logThroughProtocol(connection: Connection): void {
 class PylazyLanguageServer {
   private readonly documents = new Map<string, OpenDocument>();
   private readonly pendingLints = new Map<string, NodeJS.Timeout>();
+  /** When each document's last whole lint was started (performance.now()). */
+  private readonly lintStarted = new Map<string, number>();
   private settings = new ProjectSettingsCache({}, process.cwd());
   private initializationSettings: ClientSettings = {};
   private capabilities: ClientCapabilities = {};
@@ -90,7 +95,8 @@ class PylazyLanguageServer {
       if (!document) return;
       const carried = document.applyChanges(contentChanges, textDocument.version);
       if (!carried) {
-        this.lintSoon(document, CHANGE_DEBOUNCE_MS);
+        const quiet = !this.pendingLints.has(document.uri) && performance.now() - (this.lintStarted.get(document.uri) ?? -Infinity) >= CHANGE_DEBOUNCE_MS;
+        this.lintSoon(document, quiet ? 0 : CHANGE_DEBOUNCE_MS);
         return;
       }
       // The change cannot have changed what is reported: publish at once, with no lint to wait for.
@@ -101,6 +107,7 @@ class PylazyLanguageServer {
     connection.onDidCloseTextDocument(({ textDocument }) => {
       clearTimeout(this.pendingLints.get(textDocument.uri));
       this.pendingLints.delete(textDocument.uri);
+      this.lintStarted.delete(textDocument.uri);
       this.documents.delete(textDocument.uri);
       connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] }).catch(this.logFailure("clear diagnostics"));
     });
@@ -200,6 +207,7 @@ class PylazyLanguageServer {
     clearTimeout(this.pendingLints.get(document.uri));
     const timer = setTimeout(() => {
       this.pendingLints.delete(document.uri);
+      this.lintStarted.set(document.uri, performance.now());
       void this.ready.then(() => {
         if (this.documents.get(document.uri) === document && document.currentAnalysis() === undefined) return this.lint(document);
       });
