@@ -4,6 +4,7 @@ import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/m
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
+import { importMatches, withoutImports } from "../analysis/importPatterns.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
@@ -186,13 +187,10 @@ function analyseSkeleton(filename: string, source: string, file: FileModule, opt
 
 /** Whether every name is spelled in the code outside import lines (a guess that it is used at import time). */
 function spelledOutsideImports(code: string, names: readonly string[]): boolean {
-  const spelled = new Set(code.replace(PLAIN_IMPORT_ANYWHERE, "").replace(FROM_IMPORT_ANYWHERE, "").match(/[A-Za-z_]\w*/g));
+  const spelled = new Set(withoutImports(code).match(/[A-Za-z_]\w*/g));
   return names.every((name) => spelled.has(name));
 }
 
-// Imports as patterns see them, at any depth, also after `if x:`: `import a.b as c, d` and `from .a import (b as c, d)`.
-const PLAIN_IMPORT_ANYWHERE = /(?:^|[;:])[ \t]*import[ \t]+([^\n#;]*)/gm;
-const FROM_IMPORT_ANYWHERE = /(?:^|[;:])[ \t]*from[ \t]+([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/gm;
 
 const topsCache = new WeakMap<LintOptions["costs"], Map<number, Set<string> | "all">>();
 
@@ -218,12 +216,12 @@ function importsByPattern(source: string, tops: Set<string> | "all", file: FileM
   const add = (name: string, match: RegExpMatchArray): void => {
     if (/^\w+$/.test(name)) names.push({ name, atTop: /^(?:import|from)\b/.test(match[0]) });
   };
-  for (const match of text.matchAll(PLAIN_IMPORT_ANYWHERE)) {
+  for (const match of importMatches(text, "import")) {
     for (const { name, bound, aliased } of importedNames(match[1])) {
       if (related(name)) add(aliased ? bound : name.split(".")[0], match);
     }
   }
-  for (const match of text.matchAll(FROM_IMPORT_ANYWHERE)) {
+  for (const match of importMatches(text, "from")) {
     if (!related(match[1])) continue;
     for (const { bound } of importedNames(match[2].replace(/[()]/g, " "))) add(bound, match);
   }
