@@ -191,7 +191,6 @@ function spelledOutsideImports(code: string, names: readonly string[]): boolean 
   return names.every((name) => spelled.has(name));
 }
 
-
 const topsCache = new WeakMap<LintOptions["costs"], Map<number, Set<string> | "all">>();
 
 /** The top-level names of the modules the cost table could call heavy ("all" with a threshold of 0). */
