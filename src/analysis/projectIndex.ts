@@ -18,29 +18,39 @@ export interface ExternalReferences {
   externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined;
 }
 
-/** What one file can reach of other modules, read once from its syntax; small enough to keep. */
+/** What one file can reach of other modules, read once from its syntax. */
 interface FileFacts {
   /** `module\0name` of each `from module import name`, with its line. */
   fromImports: Map<string, number>;
   /** Names bound to a module (or a package above it) and the module each stands for. */
   standIns: { name: string; module: string }[];
-  /** For each such name, the attribute chains read after it (`b.c` for `a.b.c`), with their lines. */
-  chains: Map<string, { chain: string; line: number }[]>;
+  /** For each such name, the attribute chains read after it (`b.c` for `a.b.c`), each with the line it is first read on. */
+  chains: Map<string, Map<string, number>>;
   /** String literals that look like dotted paths (`mock.patch("pkg.util.np.load")`), with their lines. */
   dottedStrings: { value: string; line: number }[];
 }
 
+/** A file that reaches `module.name`: its index in the project's list, and where and how. */
+interface Reach {
+  index: number;
+  line: number;
+  how: string;
+}
+
 /**
  * Answers "does any other module of the project reach `module.name`?" over every Python file of
- * the project (tests included). Files are read once, as bytes; a file is decoded and read for
- * facts only if its text mentions both the name and the module's last component: every way of
- * reaching `pkg.util.np` spells both. What a file reaches is read from its text with patterns, once.
+ * the project (tests included). On the first question every file is read once, what it reaches is
+ * read from its text with patterns (readFacts) and kept as the `module\0name` keys it answers;
+ * each question is then a lookup. Building it all at once costs less than reading files question
+ * by question did: on a large project most files were read by the end anyway, since a module's
+ * last component is often a common word (`test`, `util`).
  */
 export class ProjectIndex implements ExternalReferences {
-  private readonly facts = new Map<string, FileFacts | null>();
   private readonly answers = new Map<string, ExternalReference | null>();
 
   private files?: readonly string[];
+  /** The files that reach each `module\0name`, in the project's order. */
+  private reaches?: Map<string, Reach[]>;
 
   /** `projectFiles` may be a function: the list is then made on the first question, if one comes. */
   constructor(
@@ -56,155 +66,40 @@ export class ProjectIndex implements ExternalReferences {
   externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined {
     if (module === "") return undefined;
     const key = `${module}\u0000${name}`;
-    if (!this.answers.has(key)) this.answers.set(key, this.search(module, name, path.resolve(fromFile)) ?? null);
+    if (!this.answers.has(key)) this.answers.set(key, this.search(key, path.resolve(fromFile)) ?? null);
     return this.answers.get(key) ?? undefined;
   }
 
-  private search(module: string, name: string, fromFile: string): ExternalReference | undefined {
-    // The module's last component is usually the rarer word: list its files, then look for the
-    // name in those alone.
-    const wanted = new Needle(name);
-    for (const index of this.filesMentioning(module.split(".").pop()!)) {
+  private search(key: string, fromFile: string): ExternalReference | undefined {
+    this.reaches ??= this.build();
+    for (const { index, line, how } of this.reaches.get(key) ?? []) {
       const file = this.projectFileList[index];
-      if (!this.holds(index, wanted) || path.resolve(file) === fromFile) continue;
-      const facts = this.factsOf(index);
-      const found = facts && reachIn(facts, module, name);
-      if (found) return { ...found, file: path.relative(this.root, file) };
+      if (path.resolve(file) !== fromFile) return { line, how, file: path.relative(this.root, file) };
     }
     return undefined;
   }
 
-  /** The project's files as bytes with a filter of their words, read on the first question; null for a file that cannot be read. */
-  private contents?: ({ bytes: Buffer; words: WordFilter } | null)[];
-  /** For each word asked about, the indices (in the project's file list) of the files that spell it. */
-  private readonly mentioning = new Map<string, number[]>();
-
-  /**
-   * The project's files whose text holds `word` as a whole word (ASCII word boundaries, so a
-   * neighbouring non-ASCII letter never hides a match). Each file's filter rules most files out
-   * at once; the rest are searched in their bytes, so most files are never decoded.
-   */
-  private filesMentioning(word: string): readonly number[] {
-    let found = this.mentioning.get(word);
-    if (found === undefined) {
-      this.contents ??= this.projectFileList.map(readWithFilter);
-      const needle = new Needle(word);
-      found = [];
-      for (let index = 0; index < this.contents.length; index++) if (this.holds(index, needle)) found.push(index);
-      this.mentioning.set(word, found);
-    }
-    return found;
-  }
-
-  // Runs for every file of the project for each new word asked (millions of times at `--threshold 0`
-  // on the stdlib): no closures, no arrays.
-  private holds(index: number, needle: Needle): boolean {
-    const content = this.contents?.[index];
-    if (!content || (needle.hash !== undefined && !content.words.mayHold(needle.hash))) return false;
-    for (const bytes of needle.bytes) if (holdsWord(content.bytes, bytes)) return true;
-    return false;
-  }
-
-  private factsOf(index: number): FileFacts | undefined {
-    const file = this.projectFileList[index];
-    if (!this.facts.has(file)) {
-      const text = textOf(this.contents?.[index]?.bytes);
-      // A copy: the facts' strings are slices of the text, and V8 keeps a whole string alive for
-      // any slice of it, so the facts would otherwise hold every text read (tens of MB on a large tree).
-      this.facts.set(file, text === undefined ? null : structuredClone(readFacts(text, moduleNameForFile(file))));
-    }
-    return this.facts.get(file) ?? undefined;
-  }
-}
-
-/** A word to look for: its bytes in UTF-8 and Latin-1 (the encodings pylazy reads), and its filter hash when it is ASCII. */
-class Needle {
-  readonly bytes: Buffer[];
-  readonly hash?: number;
-
-  constructor(word: string) {
-    this.bytes = [...new Set([Buffer.from(word, "utf8"), Buffer.from(word, "latin1")].map((buffer) => buffer.toString("latin1")))].map((text) => Buffer.from(text, "latin1"));
-    if (/^\w+$/.test(word)) this.hash = wordHash(this.bytes[0], 0, this.bytes[0].length);
-  }
-}
-
-function readWithFilter(file: string): { bytes: Buffer; words: WordFilter } | null {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return null;
-  }
-  return { bytes, words: WordFilter.of(bytes) };
-}
-
-/**
- * A Bloom filter of the ASCII words of a text (runs of letters, digits and underscores): "no"
- * is certain, "maybe" is checked in the text. About a bit per byte of text (most words repeat), two probes.
- */
-class WordFilter {
-  private constructor(private readonly bits: Uint32Array) {}
-
-  static of(bytes: Buffer): WordFilter {
-    const size = Math.max(64, 1 << Math.ceil(Math.log2(Math.max(1, bytes.length))));
-    const filter = new WordFilter(new Uint32Array(size >>> 5));
-    let start = -1;
-    for (let at = 0; at <= bytes.length; at++) {
-      if (at < bytes.length && WORD_BYTE[bytes[at]] === 1) {
-        if (start < 0) start = at;
-      } else if (start >= 0) {
-        filter.add(wordHash(bytes, start, at));
-        start = -1;
+  private build(): Map<string, Reach[]> {
+    const reaches = new Map<string, Reach[]>();
+    this.projectFileList.forEach((file, index) => {
+      const text = readText(file);
+      if (text === undefined) return;
+      // A copy: keys and `how` are made of slices of the text, and V8 keeps a whole string alive
+      // for any slice of it, so the index would otherwise hold every text (tens of MB on a large tree).
+      for (const [key, { line, how }] of structuredClone(reachesOf(readFacts(text, moduleNameForFile(file))))) {
+        let list = reaches.get(key);
+        if (!list) reaches.set(key, (list = []));
+        list.push({ index, line, how });
       }
-    }
-    return filter;
-  }
-
-  // The two bits a word's hash sets: its low half and its halves swapped, within the filter's size.
-
-  private add(hash: number): void {
-    const mask = this.bits.length * 32 - 1;
-    const first = hash & mask;
-    const second = ((hash >>> 16) | (hash << 16)) & mask;
-    this.bits[first >>> 5] |= 1 << (first & 31);
-    this.bits[second >>> 5] |= 1 << (second & 31);
-  }
-
-  mayHold(hash: number): boolean {
-    const mask = this.bits.length * 32 - 1;
-    const first = hash & mask;
-    const second = ((hash >>> 16) | (hash << 16)) & mask;
-    return (this.bits[first >>> 5] & (1 << (first & 31))) !== 0 && (this.bits[second >>> 5] & (1 << (second & 31))) !== 0;
+    });
+    return reaches;
   }
 }
 
-/** FNV-1a over bytes [start, end). */
-function wordHash(bytes: Uint8Array, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let at = start; at < end; at++) hash = Math.imul(hash ^ bytes[at], 0x01000193);
-  return hash >>> 0;
-}
-
-/** `needle` occurs in `bytes` with no ASCII letter, digit or underscore right before or after it. */
-function holdsWord(bytes: Buffer, needle: Buffer): boolean {
-  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
-    if (!isAsciiWordByte(bytes[at - 1]) && !isAsciiWordByte(bytes[at + needle.length])) return true;
-  }
-  return false;
-}
-
-const WORD_BYTE = new Uint8Array(256);
-for (let byte = 0; byte < 256; byte++) WORD_BYTE[byte] = (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte === 95 ? 1 : 0;
-
-function isAsciiWordByte(byte: number | undefined): boolean {
-  return byte !== undefined && WORD_BYTE[byte] === 1;
-}
-
-/** A project file's text; an unreadable file cannot reach anything (lint reports it on its own). */
-function textOf(bytes: Buffer | null | undefined): string | undefined {
-  if (!bytes) return undefined;
+/** A project file's text; a file that cannot be read or decoded reaches nothing (lint reports it on its own). */
+function readText(file: string): string | undefined {
   try {
-    return decodePythonSource(bytes).text;
+    return decodePythonSource(readFileSync(file)).text;
   } catch {
     return undefined;
   }
@@ -266,16 +161,12 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
     }
   }
   if (/lazy/i.test(text)) for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
-  // The attribute chains after every stand-in name, in one pass over the text.
-  const names = new Set(facts.standIns.map((standIn) => standIn.name));
-  const addChain = (name: string, chain: string, offset: number): void => {
+  // The attribute chains after every stand-in name (the first line of each distinct chain).
+  for (const { name, chain, offset } of chainsAfter(text, new Set(facts.standIns.map((standIn) => standIn.name)))) {
     let chains = facts.chains.get(name);
-    if (!chains) facts.chains.set(name, (chains = []));
-    chains.push({ chain: chain.replace(/[ \t]/g, "").slice(1), line: lineOf(offset) });
-  };
-  if (names.size > 0) {
-    const chains = new RegExp(`(?<![\\w.])(${[...names].map(escapeRegExp).join("|")})((?:[ \\t]*\\.[ \\t]*[A-Za-z_]\\w*)+)`, "g");
-    for (const match of text.matchAll(chains)) addChain(match[1], match[2], match.index);
+    if (!chains) facts.chains.set(name, (chains = new Map()));
+    const compact = chain.replace(/[ \t]/g, "").slice(1);
+    if (!chains.has(compact)) chains.set(compact, lineOf(offset));
   }
   for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], line: lineOf(match.index) });
   return facts;
@@ -291,21 +182,75 @@ export function importedNames(list: string): { name: string; bound: string; alia
   return names;
 }
 
-function reachIn(facts: FileFacts, module: string, name: string): Omit<ExternalReference, "file"> | undefined {
-  const line = facts.fromImports.get(`${module}\u0000${name}`);
-  if (line !== undefined) return { line, how: `from ${module} import ${name}` };
-  for (const standIn of facts.standIns) {
-    if (!(module === standIn.module || module.startsWith(`${standIn.module}.`))) continue;
-    const rest = module.slice(standIn.module.length + 1);
-    const wanted = rest ? `${rest}.${name}` : name;
-    const hit = facts.chains.get(standIn.name)?.find(({ chain }) => chain === wanted || chain.startsWith(`${wanted}.`));
-    if (hit) return { line: hit.line, how: `${standIn.name}.${wanted}` };
+/**
+ * Every `module\0name` a file's facts reach, each with the first reach in the order a question
+ * would take them: a `from module import name`; then through a stand-in name, in order, and its
+ * chains, in order (the stand-in `u` for `pkg.util` with the chain `np.zeros` reaches
+ * `pkg.util\0np` and `pkg.util.np\0zeros`); then a dotted string, in order, at each of its dots.
+ */
+function reachesOf(facts: FileFacts): Map<string, { line: number; how: string }> {
+  const reaches = new Map<string, { line: number; how: string }>();
+  const add = (module: string, name: string, line: number, how: () => string): void => {
+    const key = `${module}\u0000${name}`;
+    if (module !== "" && !reaches.has(key)) reaches.set(key, { line, how: how() });
+  };
+  for (const [key, line] of facts.fromImports) {
+    const [module, name] = key.split("\u0000");
+    add(module, name, line, () => `from ${module} import ${name}`);
   }
-  const dotted = `${module}.${name}`;
-  const string = facts.dottedStrings.find(({ value }) => value === dotted || value.startsWith(`${dotted}.`));
-  return string && { line: string.line, how: JSON.stringify(string.value) };
+  for (const standIn of facts.standIns) {
+    for (const [chain, line] of facts.chains.get(standIn.name) ?? []) {
+      const parts = chain.split(".");
+      parts.forEach((name, at) => {
+        const wanted = parts.slice(0, at + 1).join(".");
+        add(at === 0 ? standIn.module : `${standIn.module}.${parts.slice(0, at).join(".")}`, name, line, () => `${standIn.name}.${wanted}`);
+      });
+    }
+  }
+  for (const { value, line } of facts.dottedStrings) {
+    const parts = value.split(".");
+    for (let at = 1; at < parts.length; at++) add(parts.slice(0, at).join("."), parts[at], line, () => JSON.stringify(value));
+  }
+  return reaches;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const CHAIN = /(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
+
+/**
+ * Each place where one of `names` is followed by an attribute chain (`np.linalg.norm`, `np . zeros`),
+ * in text order: the name must not follow a word character or a dot, and where two would overlap
+ * the first one's chain wins (as one regular expression scanning left to right would have it).
+ * Found from each dot back to the word before it (the names are ASCII identifiers: importedNames
+ * and LAZY_PROXY match no other); a pattern of the file's own names would have to be compiled for
+ * every file, which cost more than the search.
+ */
+function chainsAfter(text: string, names: ReadonlySet<string>): { name: string; chain: string; offset: number }[] {
+  const found: { name: string; chain: string; offset: number }[] = [];
+  if (names.size === 0) return found;
+  let shortest = Infinity;
+  let longest = 0;
+  for (const name of names) {
+    shortest = Math.min(shortest, name.length);
+    longest = Math.max(longest, name.length);
+  }
+  for (let dot = text.indexOf("."); dot !== -1; dot = text.indexOf(".", dot + 1)) {
+    let end = dot;
+    while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+    let start = end;
+    while (start > 0 && isAsciiWordCode(text.charCodeAt(start - 1))) start--;
+    const length = end - start;
+    if (length < shortest || length > longest || (start > 0 && text.charCodeAt(start - 1) === 46)) continue;
+    const name = text.slice(start, end);
+    if (!names.has(name)) continue;
+    CHAIN.lastIndex = end;
+    const chain = CHAIN.exec(text);
+    if (!chain) continue;
+    found.push({ name, chain: chain[0], offset: start });
+    dot = end + chain[0].length - 1;
+  }
+  return found;
+}
+
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
