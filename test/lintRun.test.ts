@@ -61,7 +61,7 @@ test("worker threads give the same diagnostics and problems as one thread, in th
     // A mix: heavy imports used in functions or at import time, light imports, no imports.
     files[`pkg/m${String(i).padStart(2, "0")}.py`] = i % 3 === 0 ? HEAVY : i % 3 === 1 ? "import json\n\nX = json.dumps({})\n" : "import pandas as pd\n\nFRAME = pd.DataFrame()\n";
   }
-  // Other modules reach some of those imports: the workers ask the main thread's project index.
+  // Other modules reach some of those imports: workers plan those fixes both ways, the main thread's index chooses.
   files["pkg/__init__.py"] = "";
   for (let i = 0; i < 90; i += 9) files[`pkg/user${String(i).padStart(2, "0")}.py`] = `from pkg.m${String(i).padStart(2, "0")} import pd\n`;
   files["pkg/broken.py"] = "import pandas as pd\n\ndef f(:\n    pass\n";
@@ -80,5 +80,21 @@ test("worker threads give the same diagnostics and problems as one thread, in th
   assert.equal(codes.filter((code) => code === "LZ002").length, 30);
   assert.ok(codes.includes(null), "the syntax error is reported");
   assert.match(one.stderr, /latin\.py: cannot decode/);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("with workers, a reach that decides auto's choice is told as with one thread", () => {
+  const files: Record<string, string> = { "pkg/__init__.py": "" };
+  for (let i = 0; i < 70; i++) files[`pkg/m${String(i).padStart(2, "0")}.py`] = "from pandas import read_csv\n\n\ndef load(p):\n    return read_csv(p)\n";
+  for (let i = 0; i < 70; i += 7) files[`tests/test_m${String(i).padStart(2, "0")}.py`] = `import pkg.m${String(i).padStart(2, "0")} as m\n\n\ndef test():\n    assert m.read_csv\n`;
+  const root = makeProject(files, '[tool.pylazy]\nstrategy = "auto"\n');
+  const one = runCli(["lint", ".", "--no-cache", "--format", "json"], root, { PYLAZY_JOBS: "1" });
+  const two = runCli(["lint", ".", "--no-cache", "--format", "json"], root, { PYLAZY_JOBS: "2" });
+  assert.equal(one.status, 1, one.stderr);
+  assert.equal(two.stdout, one.stdout);
+  const diagnostics = JSON.parse(one.stdout) as { code: string; fix: unknown; fix_refused: string | null }[];
+  const refused = diagnostics.filter((d) => d.fix === null && /^not function: another module reaches `read_csv` here: tests\/test_m\d\d\.py:5 \(`m\.read_csv`\)/.test(d.fix_refused ?? ""));
+  assert.equal(refused.length, 10, two.stdout);
+  assert.equal(diagnostics.filter((d) => d.fix !== null).length, 60);
   fs.rmSync(root, { recursive: true, force: true });
 });

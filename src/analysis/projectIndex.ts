@@ -39,7 +39,7 @@ interface Reach {
 
 /**
  * Answers "does any other module of the project reach `module.name`?" over every Python file of
- * the project (tests included). On the first question every file is read once, what it reaches is
+ * the project (tests included). On the first question (or over time, see prepare) every file is read once, what it reaches is
  * read from its text with patterns (readFacts) and kept as the `module\0name` keys it answers;
  * each question is then a lookup. Building it all at once costs less than reading files question
  * by question did: on a large project most files were read by the end anyway, since a module's
@@ -51,6 +51,9 @@ export class ProjectIndex implements ExternalReferences {
   private files?: readonly string[];
   /** The files that reach each `module\0name`, in the project's order. */
   private reaches?: Map<string, Reach[]>;
+  /** The index as built so far: the keys of the files before `next`. */
+  private partial?: { next: number; reaches: Map<string, Reach[]> };
+  private preparing?: Promise<void>;
 
   /** `projectFiles` may be a function: the list is then made on the first question, if one comes. */
   constructor(
@@ -70,8 +73,22 @@ export class ProjectIndex implements ExternalReferences {
     return this.answers.get(key) ?? undefined;
   }
 
+  /**
+   * Builds the index a slice at a time, letting other work (lint workers' messages) run between
+   * slices; a question asked meanwhile finishes it at once.
+   */
+  prepare(): Promise<void> {
+    this.preparing ??= (async () => {
+      while (this.reaches === undefined) {
+        this.buildUntil(performance.now() + PREPARE_SLICE_MS);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    return this.preparing;
+  }
+
   private search(key: string, fromFile: string): ExternalReference | undefined {
-    this.reaches ??= this.build();
+    while (this.reaches === undefined) this.buildUntil(Infinity);
     for (const { index, line, how } of this.reaches.get(key) ?? []) {
       const file = this.projectFileList[index];
       if (path.resolve(file) !== fromFile) return { line, how, file: path.relative(this.root, file) };
@@ -79,22 +96,30 @@ export class ProjectIndex implements ExternalReferences {
     return undefined;
   }
 
-  private build(): Map<string, Reach[]> {
-    const reaches = new Map<string, Reach[]>();
-    this.projectFileList.forEach((file, index) => {
-      const text = readText(file);
-      if (text === undefined) return;
+  private buildUntil(deadline: number): void {
+    const files = this.projectFileList;
+    const partial = (this.partial ??= { next: 0, reaches: new Map() });
+    while (partial.next < files.length && performance.now() < deadline) {
+      const index = partial.next++;
+      const text = readText(files[index]);
+      if (text === undefined) continue;
       // A copy: keys and `how` are made of slices of the text, and V8 keeps a whole string alive
       // for any slice of it, so the index would otherwise hold every text (tens of MB on a large tree).
-      for (const [key, { line, how }] of structuredClone(reachesOf(readFacts(text, moduleNameForFile(file))))) {
-        let list = reaches.get(key);
-        if (!list) reaches.set(key, (list = []));
+      for (const [key, { line, how }] of structuredClone(reachesOf(readFacts(text, moduleNameForFile(files[index]))))) {
+        let list = partial.reaches.get(key);
+        if (!list) partial.reaches.set(key, (list = []));
         list.push({ index, line, how });
       }
-    });
-    return reaches;
+    }
+    if (partial.next >= files.length) {
+      this.reaches = partial.reaches;
+      this.partial = undefined;
+    }
   }
 }
+
+/** How long prepare() builds before it lets other work run. */
+const PREPARE_SLICE_MS = 8;
 
 /** A project file's text; a file that cannot be read or decoded reaches nothing (lint reports it on its own). */
 function readText(file: string): string | undefined {

@@ -1,6 +1,6 @@
 import { attributeChainAt } from "./attributes.js";
 import type { HeavyImport, FileModule } from "./heavyImports.js";
-import type { ExternalReferences } from "./projectIndex.js";
+import type { ExternalReference, ExternalReferences } from "./projectIndex.js";
 import type { ImportedName, SemanticModel } from "./model.js";
 import { lazyProxies } from "./lazyConstructs.js";
 import type { LazyConstruct } from "./lazyConstructs.js";
@@ -20,13 +20,30 @@ export interface DeferralBlocker {
    * proxies that keep the name bound are not affected (a re-export stays a re-export).
    */
   onlyWhenUnbound: boolean;
+  /**
+   * The project index was not asked (`project` was "later"): this blocker stands for a reach of the
+   * name that may or may not exist, and its reason holds REACH_TO_COME where the reach would be told.
+   */
+  later?: { module: string; name: string; fromFile: string };
+}
+
+/** Where an unasked reach will be told in a blocker's reason (see DeferralBlocker.later); no source text holds it. */
+export const REACH_TO_COME = "\u0000reach\u0000";
+
+/** How a reach is told in a blocker's reason, in place of REACH_TO_COME. */
+export function reachTold(external: ExternalReference): string {
+  return `${external.file}:${external.line} (\`${external.how}\`)`;
 }
 
 /**
  * The conditions under which moving this import out of the module body could change what the
  * program does. Strategy-specific limits (a module-level lambda for `function`) are the transforms'.
  */
-export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule, project?: ExternalReferences): DeferralBlocker[] {
+/**
+ * With `project` "later" the index is not asked: a blocker with `later` stands for a reach, and the
+ * caller plans the fix with and without it (lintSource.ts), to choose once the index answers.
+ */
+export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file: FileModule, project?: ExternalReferences | "later"): DeferralBlocker[] {
   const blockers: DeferralBlocker[] = [];
   const name = heavy.imported.boundName;
   for (const binding of heavy.otherBindings) {
@@ -40,9 +57,11 @@ export function deferralBlockers(heavy: HeavyImport, model: SemanticModel, file:
   if (spelled !== undefined) {
     blockers.push({ reason: `\`${name}\` is spelled in a string, which code may use to look it up`, at: spelled, unsafe: false, onlyWhenUnbound: true });
   }
-  const external = file.path && project?.externalReference(file.module, name, file.path);
-  if (external) {
-    blockers.push({ reason: `another module reaches \`${name}\` here: ${external.file}:${external.line} (\`${external.how}\`)`, unsafe: false, onlyWhenUnbound: true });
+  if (file.path && project === "later") {
+    blockers.push({ reason: `another module reaches \`${name}\` here: ${REACH_TO_COME}`, unsafe: false, onlyWhenUnbound: true, later: { module: file.module, name, fromFile: file.path } });
+  } else if (file.path && project && project !== "later") {
+    const external = project.externalReference(file.module, name, file.path);
+    if (external) blockers.push({ reason: `another module reaches \`${name}\` here: ${reachTold(external)}`, unsafe: false, onlyWhenUnbound: true });
   }
   if (file.isPackage) {
     blockers.push({ reason: "imports in a package `__init__.py` are re-exports (see LZ006)", unsafe: false, onlyWhenUnbound: true });

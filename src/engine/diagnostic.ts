@@ -42,4 +42,11 @@ export interface Diagnostic {
   savingMs?: number;
   /** LZ002: where the imported name is first needed at import time. */
   importTimeUse?: Position;
+  /**
+   * Linted without asking the project index (a lint worker): `fix` and `fixRefusal` are as if no
+   * other module reached the imported name, and these are as if one did, with REACH_TO_COME
+   * (safety.ts) where the reach is told. The main thread asks its index and keeps one (run.ts);
+   * never shown, cached or sent to an editor.
+   */
+  ifReached?: { module: string; name: string; fromFile: string; fix: Fix | null; fixRefusal?: string };
 }

@@ -8,7 +8,7 @@ import { importMatches, withoutImports } from "../analysis/importPatterns.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
-import { deferralBlockers, namesReachingSubmodules } from "../analysis/safety.js";
+import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
 import { functionSkeleton } from "../parse/skeleton.js";
@@ -27,8 +27,11 @@ export interface LintOptions extends FixOptions {
   thresholdMs: number;
   keepEager: readonly string[];
   rules: readonly Rule[];
-  /** The project's other modules, for re-export checks (DESIGN.md §5). */
-  project?: ExternalReferences;
+  /**
+   * The project's other modules, for re-export checks (DESIGN.md §5); "later" to plan fixes both
+   * ways instead of asking (see Diagnostic.ifReached).
+   */
+  project?: ExternalReferences | "later";
   /** Build the whole semantic model instead of one focused on the candidate names (for tests of that focus). */
   fullModel?: boolean;
   /**
@@ -256,7 +259,15 @@ function runRules(
         const diagnostic = toDiagnostic(filename, finding, rule, lines);
         let planned: PlannedFix | undefined;
         if (finding.fix && finding.heavy && !options.skipFixes) {
-          const result = planFix(finding.heavy, finding.fix, { model, lines, file, blockers: context.blockers(finding.heavy) }, options);
+          const blockers = context.blockers(finding.heavy);
+          const fixContext = { model, lines, file, blockers };
+          let result = planFix(finding.heavy, finding.fix, fixContext, options);
+          // An unasked reach that decides the fix: plan it again without, and keep both.
+          const later = blockers.find((blocker) => blocker.later);
+          if (later?.later && ("refused" in result ? result.refused : result.fix.message).includes(REACH_TO_COME)) {
+            diagnostic.ifReached = { ...later.later, ...("refused" in result ? { fix: null, fixRefusal: result.refused } : { fix: result.fix }) };
+            result = planFix(finding.heavy, finding.fix, { ...fixContext, blockers: blockers.filter((blocker) => blocker !== later) }, options);
+          }
           if ("refused" in result) diagnostic.fixRefusal = result.refused;
           else {
             planned = result;

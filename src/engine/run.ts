@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
 import { PreScan } from "../analysis/prescan.js";
+import { REACH_TO_COME, reachTold } from "../analysis/safety.js";
 import { ProjectIndex } from "../analysis/projectIndex.js";
 import { UserError } from "../errors.js";
 import { decodePythonSource, SourceDecodeError } from "../parse/source.js";
@@ -25,7 +26,6 @@ import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { FileAnalysis, LintOptions, lintSource as LintSource } from "./lintSource.js";
 import type { LintWorkerInput, LintWorkerOutput, LintWorkerRequest } from "./lintWorker.js";
-import { serveIndex, sharedIndexChannel } from "./sharedIndex.js";
 
 export interface RunOptions {
   paths: string[];
@@ -89,6 +89,8 @@ interface PreparedRun {
   files: string[];
   projectFiles: LazyList;
   problems: PathProblem[];
+  /** The project's other modules, for re-export checks (also `options.project`). */
+  index: ProjectIndex;
 }
 
 /** Settings, costs and the files to lint; the project's other files for re-export checks. */
@@ -106,8 +108,9 @@ async function prepareRun(run: RunOptions): Promise<PreparedRun> {
   // project's other files are listed only when a question needs them (not for a file with no finding).
   const whole = paths.length === 1 && path.resolve(run.cwd, paths[0]) === project.root;
   const projectFiles = whole ? madeList(discovered.files) : lazyList(() => discoverPythonFilesSync(project, [project.root], run.cwd).files);
-  options.project = new ProjectIndex(() => projectFiles.get(), project.root);
-  return { project, costs, options, cwd: run.cwd, files: discovered.files, projectFiles, problems: [...discovered.problems] };
+  const index = new ProjectIndex(() => projectFiles.get(), project.root);
+  options.project = index;
+  return { project, costs, options, cwd: run.cwd, files: discovered.files, projectFiles, problems: [...discovered.problems], index };
 }
 
 /** A list made on first use. */
@@ -332,10 +335,8 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
       { length: jobs },
       () =>
         new Promise<void>((resolve, reject) => {
-          const index = prepared.options.project;
-          const input: LintWorkerInput = { project: prepared.project, indexChannel: index && sharedIndexChannel() };
+          const input: LintWorkerInput = { project: prepared.project };
           const worker = new Worker(new URL("./lintWorker.js", import.meta.url), { workerData: input });
-          if (index && input.indexChannel) serveIndex(worker, input.indexChannel, index);
           let batch: number[] = [];
           const send = (): void => {
             batch = takeBatch();
@@ -347,6 +348,8 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
             else if ("outcomes" in message) {
               message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
               send();
+              // The first fix that depends on a reach: build the index meanwhile, a slice at a time.
+              if (message.outcomes.some((outcome) => "diagnostics" in outcome && outcome.diagnostics.some((diagnostic) => diagnostic.ifReached))) void prepared.index.prepare();
             }
           });
           worker.on("error", reject);
@@ -354,7 +357,30 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
         }),
     ),
   );
+  await settleReaches(outcomes, prepared.index);
   return outcomes;
+}
+
+/**
+ * Workers plan a fix both ways where a reach of the name by another module would decide it
+ * (Diagnostic.ifReached); the index, asked here, picks one.
+ */
+async function settleReaches(outcomes: readonly LintOutcome[], index: ProjectIndex): Promise<void> {
+  for (const outcome of outcomes) {
+    if ("problem" in outcome) continue;
+    for (const diagnostic of outcome.diagnostics) {
+      const { ifReached } = diagnostic;
+      if (!ifReached) continue;
+      delete diagnostic.ifReached;
+      await index.prepare();
+      const external = index.externalReference(ifReached.module, ifReached.name, ifReached.fromFile);
+      if (!external) continue;
+      const told = (text: string): string => text.replaceAll(REACH_TO_COME, reachTold(external));
+      diagnostic.fix = ifReached.fix && { ...ifReached.fix, message: told(ifReached.fix.message) };
+      if (ifReached.fixRefusal === undefined) delete diagnostic.fixRefusal;
+      else diagnostic.fixRefusal = told(ifReached.fixRefusal);
+    }
+  }
 }
 
 // A worker asks for more after this many files or bytes: few round trips, little left over at the end.
