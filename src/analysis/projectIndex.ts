@@ -144,7 +144,8 @@ function* importStatements(text: string, pattern: RegExp): Generator<RegExpExecA
     let lineStart = at;
     while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
     const starts = [lineStart];
-    for (let semicolon = text.indexOf(";", starts[0]); semicolon !== -1 && semicolon < at; semicolon = text.indexOf(";", semicolon + 1)) starts.push(semicolon + 1);
+    // Not indexOf: in a file without a `;` it would read on to the end for every `import`.
+    for (let offset = lineStart; offset < at; offset++) if (text.charCodeAt(offset) === 59) starts.push(offset + 1);
     for (const from of starts) {
       if (tried.has(from)) continue;
       tried.add(from);
