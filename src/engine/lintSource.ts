@@ -11,7 +11,7 @@ import { heavyTopLevelNames } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
-import { functionSkeleton } from "../parse/skeleton.js";
+import { functionSkeleton, moduleLines } from "../parse/skeleton.js";
 import type { Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
@@ -161,8 +161,10 @@ const SKELETON_MIN_SHARE = 0.25;
 function lintSkeleton(filename: string, source: string, file: FileModule, options: LintOptions): FileAnalysis | undefined {
   if (/lazy/i.test(source)) return undefined;
   const imports = importsByPattern(source, relevantTops(options), file);
+  const lines = moduleLines(source);
+  if (lines === undefined) return undefined;
   if (options.thresholdMs > 0) {
-    const bare = functionSkeleton(source);
+    const bare = functionSkeleton(source, undefined, lines);
     if (bare === undefined) return undefined;
     const atTop = imports.filter((imported) => imported.atTop).map((imported) => imported.name);
     if (atTop.length > 0 && spelledOutsideImports(bare.text, atTop)) {
@@ -172,10 +174,14 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
   }
   const mentioning = new Set([...KEPT_FOR, ...imports.map((imported) => imported.name)]);
   const positions = wordPositions(source, [...mentioning]);
-  const skeleton = functionSkeleton(source, (start, end) => {
-    const index = firstAtOrAfter(positions, start);
-    return index < positions.length && positions[index] < end;
-  });
+  const skeleton = functionSkeleton(
+    source,
+    (start, end) => {
+      const index = firstAtOrAfter(positions, start);
+      return index < positions.length && positions[index] < end;
+    },
+    lines,
+  );
   return skeleton && analyseSkeleton(filename, source, file, options, { mentioning }, skeleton);
 }
 

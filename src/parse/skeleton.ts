@@ -37,17 +37,33 @@ interface LogicalLine {
   blockDef: boolean;
 }
 
-/** `keep(start, end)`: whether the body in [start, end) stays as it is. */
-export function functionSkeleton(source: string, keep: (start: number, end: number) => boolean = () => false): Skeleton | undefined {
+/** A module's logical lines, as functionSkeleton reads them (undefined where the scan gives up). */
+export type ModuleLines = readonly LogicalLine[] | undefined;
+
+export function moduleLines(source: string): ModuleLines {
   try {
-    return blankBodies(source, scan(source), keep);
+    return scan(source);
   } catch (error) {
     if (error instanceof Inconsistent) return undefined;
     throw error;
   }
 }
 
-function blankBodies(source: string, lines: LogicalLine[], keep: (start: number, end: number) => boolean): Skeleton | undefined {
+/**
+ * `keep(start, end)`: whether the body in [start, end) stays as it is. `lines`: the source's
+ * moduleLines, when they are at hand already (a caller that makes two skeletons scans once).
+ */
+export function functionSkeleton(source: string, keep: (start: number, end: number) => boolean = () => false, lines: ModuleLines = moduleLines(source)): Skeleton | undefined {
+  if (lines === undefined) return undefined;
+  try {
+    return blankBodies(source, lines, keep);
+  } catch (error) {
+    if (error instanceof Inconsistent) return undefined;
+    throw error;
+  }
+}
+
+function blankBodies(source: string, lines: readonly LogicalLine[], keep: (start: number, end: number) => boolean): Skeleton | undefined {
   const bodies: { start: number; end: number }[] = [];
   for (let index = 0; index < lines.length; index++) {
     const header = lines[index];
