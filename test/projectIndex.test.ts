@@ -72,3 +72,20 @@ test("files that cannot be read or decoded reach nothing, and the rest are still
   const index = new ProjectIndex([path.join(root, "missing.py"), path.join(root, "tests/a.py")], root);
   assert.deepEqual(index.externalReference("pkg.util", "np", path.join(root, "pkg/util.py")), { line: 1, how: "from pkg.util import np", file: "tests/a.py" });
 });
+
+test("an index built a slice at a time answers as one built at once, also when asked half way", async () => {
+  const files: Record<string, string> = { "pkg/util.py": "import numpy as np\n" };
+  for (let i = 0; i < 300; i++) files[`tests/t${i}.py`] = i === 250 ? "from pkg.util import np\n" : `import os\nos.path.join("a${i}")\n`;
+  const root = makeProject(files);
+  const list = Object.keys(files).map((name) => path.join(root, name));
+  const expected = { line: 1, how: "from pkg.util import np", file: "tests/t250.py" };
+  const prepared = new ProjectIndex(list, root);
+  await prepared.prepare();
+  assert.deepEqual(prepared.externalReference("pkg.util", "np", path.join(root, "pkg/util.py")), expected);
+  const halfway = new ProjectIndex(list, root);
+  const preparing = halfway.prepare();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(halfway.externalReference("pkg.util", "np", path.join(root, "pkg/util.py")), expected);
+  assert.deepEqual(halfway.externalReference("os", "path", path.join(root, "pkg/util.py")), { line: 2, how: "os.path", file: "tests/t0.py" });
+  await preparing;
+});

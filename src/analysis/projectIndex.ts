@@ -78,12 +78,16 @@ export class ProjectIndex implements ExternalReferences {
    * slices; a question asked meanwhile finishes it at once.
    */
   prepare(): Promise<void> {
-    this.preparing ??= (async () => {
-      while (this.reaches === undefined) {
-        this.buildUntil(performance.now() + PREPARE_SLICE_MS);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    })();
+    if (!this.preparing) {
+      this.preparing = (async () => {
+        while (this.reaches === undefined) {
+          this.buildUntil(performance.now() + PREPARE_SLICE_MS);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      // Started and left to run (`void index.prepare()`): a failure reaches whoever awaits it, or the next question.
+      this.preparing.catch(() => undefined);
+    }
     return this.preparing;
   }
 

@@ -133,7 +133,10 @@ export class ProjectSettingsCache {
       };
       // As in `pylazy lint`: references from anywhere in the project count (DESIGN.md §5).
       const everyFile = await discoverPythonFiles(project, [project.root], project.root);
-      lintOptions.project = new ProjectIndex(everyFile.files, project.root);
+      const index = new ProjectIndex(everyFile.files, project.root);
+      // Built a slice at a time from now on, so that the first diagnostics that need it do not wait for all of it.
+      void index.prepare();
+      lintOptions.project = index;
       return { project, costs, lintOptions, unsafeFixes: this.client.unsafeFixes === true };
     } catch (error) {
       // ConfigError, ProfileError, UsageError: shown to the user, and the project is not linted until fixed.
