@@ -101,15 +101,29 @@ function deeper(line: LogicalLine, header: LogicalLine): boolean {
 
 class Inconsistent extends Error {}
 
-/** Spaces for every character but line endings. */
+/** Spaces for every character but line endings (found with indexOf: a pattern over the text cost twice as much). */
 function blank(text: string): string {
-  let out = "";
+  const parts: string[] = [];
+  const hasCr = text.includes("\r");
   let at = 0;
-  for (const match of text.matchAll(/[\r\n]+/g)) {
-    out += " ".repeat(match.index - at) + match[0];
-    at = match.index + match[0].length;
+  while (at < text.length) {
+    let lineEnd = text.indexOf("\n", at);
+    if (lineEnd === -1) lineEnd = text.length;
+    const cr = hasCr ? text.indexOf("\r", at) : -1;
+    if (cr !== -1 && cr < lineEnd) lineEnd = cr;
+    if (lineEnd > at) parts.push(spaces(lineEnd - at));
+    let next = lineEnd;
+    while (next < text.length && (text.charCodeAt(next) === LF || text.charCodeAt(next) === CR)) next++;
+    parts.push(text.slice(lineEnd, next));
+    at = next;
   }
-  return out + " ".repeat(text.length - at);
+  return parts.join("");
+}
+
+const SPACES = " ".repeat(4096);
+
+function spaces(count: number): string {
+  return count <= SPACES.length ? SPACES.slice(0, count) : " ".repeat(count);
 }
 
 const SPACE = 32;
