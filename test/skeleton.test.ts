@@ -160,6 +160,13 @@ test("the skeleton scan gives up where it could be wrong", () => {
   assert.equal(kept.text, "def f():\n    x = 1\n    def g():\n        0       \n    return g\n");
 });
 
+test("a blanked body keeps every line ending where it was, \\n, \\r\\n and a lone \\r alike", () => {
+  const source = "def f():\r\n    a = 1\r\n\n    b = 2\r    c = 3\n" + "    d = 4\n".repeat(3) + "x = 1\r\n";
+  const skeleton = functionSkeleton(source)!;
+  assert.equal(skeleton.text.length, source.length);
+  assert.equal(skeleton.text, source.replace(/^(def f\(\):\r\n {4})a = 1([^]*)(x = 1\r\n)$/, (_, head: string, body: string, tail: string) => `${head}0${" ".repeat(4)}${body.replace(/[^\r\n]/g, " ")}${tail}`));
+});
+
 const base = (costs: CostTable, thresholdMs: number, strategy: LintOptions["strategy"] = "function"): LintOptions => ({ costs, thresholdMs, keepEager: [], rules, strategy, targetVersion: "py311" });
 
 function measuredTable(): CostTable {

@@ -38,8 +38,6 @@ export function reachTold(external: ExternalReference): string {
 /**
  * The conditions under which moving this import out of the module body could change what the
  * program does. Strategy-specific limits (a module-level lambda for `function`) are the transforms'.
- */
-/**
  * With `project` "later" the index is not asked: a blocker with `later` stands for a reach, and the
  * caller plans the fix with and without it (lintSource.ts), to choose once the index answers.
  */

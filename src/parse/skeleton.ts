@@ -104,12 +104,14 @@ class Inconsistent extends Error {}
 /** Spaces for every character but line endings (found with indexOf: a pattern over the text cost twice as much). */
 function blank(text: string): string {
   const parts: string[] = [];
-  const hasCr = text.includes("\r");
+  // The next \r, kept from line to line: looked for again only once passed (a text with one \r
+  // and many \n lines would otherwise be read to its end on every line).
+  let cr = text.indexOf("\r");
   let at = 0;
   while (at < text.length) {
     let lineEnd = text.indexOf("\n", at);
     if (lineEnd === -1) lineEnd = text.length;
-    const cr = hasCr ? text.indexOf("\r", at) : -1;
+    if (cr !== -1 && cr < at) cr = text.indexOf("\r", at);
     if (cr !== -1 && cr < lineEnd) lineEnd = cr;
     if (lineEnd > at) parts.push(spaces(lineEnd - at));
     let next = lineEnd;
