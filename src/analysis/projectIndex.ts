@@ -13,12 +13,12 @@ export interface ExternalReference {
   how: string;
 }
 
-/** Who answers "does another module of the project reach `module.name`?" (a ProjectIndex, or a channel to one). */
+/** Who answers "does another module of the project reach `module.name`?" (a ProjectIndex). */
 export interface ExternalReferences {
   externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined;
 }
 
-/** What one file can reach of other modules, read once from its syntax. */
+/** What one file can reach of other modules, read once from its text (readFacts). */
 interface FileFacts {
   /** `module\0name` of each `from module import name`, with its line. */
   fromImports: Map<string, number>;
