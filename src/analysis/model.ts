@@ -49,6 +49,12 @@ export interface ModelOptions {
    * bind nor read them, so skipping it changes no answer about them; imports are always seen.
    */
   focusNames?: ReadonlySet<string>;
+  /**
+   * With `focusNames`: look at statements that spell `import` and nothing else, for a model asked
+   * only which imports a module makes, where and under which guard (its other answers are then
+   * incomplete: dynamic global access, `__all__`, references).
+   */
+  importsAlone?: boolean;
 }
 
 // Words a focused model must always look at: imports, dynamic access to globals, `__all__`, typing blocks.
@@ -97,7 +103,7 @@ export class SemanticModel {
     private readonly options: ModelOptions = {},
   ) {
     this.moduleScope = new Scope("module", tree.rootNode, undefined);
-    this.focus = options.focusNames && wordPositions(source, [...options.focusNames, ...ALWAYS_RELEVANT]);
+    this.focus = options.focusNames && wordPositions(source, [...options.focusNames, ...(options.importsAlone ? ["import"] : ALWAYS_RELEVANT)]);
     this.collectFutureImports(tree.rootNode);
     this.visitBlock(tree.rootNode, { scope: this.moduleScope, context: "import-time" });
     this.resolveReferences();

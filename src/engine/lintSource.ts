@@ -101,15 +101,18 @@ type KeptBodies = { mentioning: ReadonlySet<string> } | "none";
 function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions, kept?: KeptBodies): boolean {
   const { tree, file } = analysis;
   const lazyAnnotations = annotationsAreLazyIn(options.targetVersion);
-  // First a model of the imports alone: most files import nothing heavy and stop here.
-  const importsOnly = buildSemanticModel(text, tree, { lazyAnnotations, focusNames: new Set() });
+  // First a model of the imports alone: most files import nothing heavy and stop here. It decides
+  // which imports are candidates (their place, scope and guard) and the names they bind; lazy
+  // constructs are read from a model that also sees the words of ALWAYS_RELEVANT.
+  const mayBeLazy = /lazy/i.test(text);
+  const importsOnly = buildSemanticModel(text, tree, { lazyAnnotations, focusNames: new Set(), importsAlone: !mayBeLazy });
   // On Python 3.15+ a literal `__lazy_modules__` makes its modules' imports lazy already.
   const lazyModules = lazyImportsIn(options.targetVersion) && text.includes("__lazy_modules__") ? literalLazyModules(importsOnly) : undefined;
   const heavyOptions = { ...options, file, lazyModules };
   const candidates = findHeavyImports(importsOnly, heavyOptions);
   const candidateStars = findHeavyStarImports(importsOnly, heavyOptions);
   // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
-  const candidateLazy = /lazy/i.test(text) ? findLazyConstructs(importsOnly, file) : [];
+  const candidateLazy = mayBeLazy ? findLazyConstructs(importsOnly, file) : [];
   if (candidates.length === 0 && candidateStars.length === 0 && candidateLazy.length === 0) {
     analysis.model = importsOnly;
     analysis.focusWords = [];
