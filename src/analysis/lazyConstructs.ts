@@ -1,4 +1,5 @@
 import type { SyntaxNode } from "../parse/parser.js";
+import { mayHoldLazyImport } from "../parse/pep810.js";
 import { importedModule } from "./heavyImports.js";
 import type { FileModule } from "./heavyImports.js";
 import { stringLiteralValue } from "./model.js";
@@ -13,8 +14,22 @@ export interface LazyConstruct {
   node: SyntaxNode;
 }
 
-// `np = lazy_import("numpy")`, `np = _pylazy_import("numpy")`, `np = LazyModule("numpy")`, `lazy_loader.load(...)`…
+// `np = lazy_import("numpy")`, `np = _pylazy_import("numpy")`, `np = util.LazyModule("numpy")`…:
+// the factory is a name, or an attribute, that says "lazy".
 const PROXY_FACTORY = /lazy/i;
+
+// Where a proxy's factory may be called: its name, from "lazy" on, then up to the `(` only what
+// may stand between a callee and its arguments (spaces, line breaks, continuations, comments).
+const LAZY = /lazy/i;
+const PROXY_CALL = /lazy[^\s\\#(]*(?:\s|\\|#[^\r\n]*)*\(/i;
+
+/**
+ * False only when the text cannot hold a lazy construct: a `lazy import` line, the name
+ * `__lazy_modules__`, or a call of a factory whose name says "lazy" (findLazyConstructs needs one).
+ */
+export function mayHoldLazyConstruct(text: string): boolean {
+  return LAZY.test(text) && (text.includes("__lazy_modules__") || PROXY_CALL.test(text) || mayHoldLazyImport(text));
+}
 
 export function findLazyConstructs(model: SemanticModel, file: FileModule): LazyConstruct[] {
   const constructs: LazyConstruct[] = [];
@@ -65,9 +80,9 @@ function proxyAssignment(statement: SyntaxNode): { name: string; module: string 
   const right = assignment.childForFieldName("right");
   if (left?.type !== "identifier" || right?.type !== "call") return undefined;
   const callee = right.childForFieldName("function")!;
-  const calleeName = callee.type === "attribute" ? callee.childForFieldName("attribute")!.text : callee.text;
-  if (!PROXY_FACTORY.test(calleeName)) return undefined;
-  const first = right.childForFieldName("arguments")?.namedChildren[0];
+  const calleeName = callee.type === "attribute" ? callee.childForFieldName("attribute")!.text : callee.type === "identifier" ? callee.text : undefined;
+  if (calleeName === undefined || !PROXY_FACTORY.test(calleeName)) return undefined;
+  const first = right.childForFieldName("arguments")?.namedChildren.find((argument) => argument.type !== "comment");
   const module = first && stringLiteralValue(first);
   return module ? { name: left.text, module } : undefined;
 }

@@ -1,6 +1,7 @@
 import { builtinEstimates } from "../profile/estimates.js";
 import type { CostTable } from "../profile/types.js";
 import type { FileModule } from "./heavyImports.js";
+import { mayHoldLazyConstruct } from "./lazyConstructs.js";
 
 /**
  * A test on a file's text that tells whether the full analysis could find anything in it, without
@@ -13,7 +14,7 @@ import type { FileModule } from "./heavyImports.js";
  *   with, and that name is spelled right after `import`, `from` or a comma of an import list
  *   (or it is the file's own package, reached by a relative import);
  * - with a threshold of 0, any import at all;
- * - a lazy construct (`lazy import`, `__lazy_modules__`, a lazy proxy), whose text says "lazy".
+ * - a lazy construct (`lazy import`, `__lazy_modules__`, a lazy proxy): mayHoldLazyConstruct.
  * A file with a syntax error that could hold no finding is not parsed, so its syntax error is not
  * reported: pylazy reports syntax errors only in files it has to analyse.
  */
@@ -34,7 +35,7 @@ export class PreScan {
 
   /** False only when the file cannot hold a finding (see the class comment). */
   mayHaveFindings(source: string, file: FileModule): boolean {
-    if (/lazy/i.test(source)) return true;
+    if (mayHoldLazyConstruct(source)) return true;
     if (!IMPORT_KEYWORD.test(source)) return false;
     if (this.anyImport) return true;
     if (this.spelled?.test(source)) return true;

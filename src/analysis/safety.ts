@@ -2,7 +2,7 @@ import { attributeChainAt } from "./attributes.js";
 import type { HeavyImport, FileModule } from "./heavyImports.js";
 import type { ExternalReference, ExternalReferences } from "./projectIndex.js";
 import type { ImportedName, SemanticModel } from "./model.js";
-import { lazyProxies } from "./lazyConstructs.js";
+import { lazyProxies, mayHoldLazyConstruct } from "./lazyConstructs.js";
 import type { LazyConstruct } from "./lazyConstructs.js";
 import type { Binding, Reference } from "./scope.js";
 
@@ -112,7 +112,7 @@ const proxiesByModel = new WeakMap<SemanticModel, LazyConstruct[]>();
 /** The module's lazy proxies, found once per model (the safety checks ask for each heavy import). */
 function proxiesOf(model: SemanticModel): LazyConstruct[] {
   let proxies = proxiesByModel.get(model);
-  if (!proxies) proxiesByModel.set(model, (proxies = /lazy/i.test(model.source) ? lazyProxies(model) : []));
+  if (!proxies) proxiesByModel.set(model, (proxies = mayHoldLazyConstruct(model.source) ? lazyProxies(model) : []));
   return proxies;
 }
 

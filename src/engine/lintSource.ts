@@ -2,7 +2,7 @@ import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports
 import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
 import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
-import { findLazyConstructs, literalLazyModules } from "../analysis/lazyConstructs.js";
+import { findLazyConstructs, literalLazyModules, mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
 import { importMatches, withoutImports } from "../analysis/importPatterns.js";
 import { importedNames } from "../analysis/projectIndex.js";
@@ -104,14 +104,13 @@ function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions,
   // First a model of the imports alone: most files import nothing heavy and stop here. It decides
   // which imports are candidates (their place, scope and guard) and the names they bind; lazy
   // constructs are read from a model that also sees the words of ALWAYS_RELEVANT.
-  const mayBeLazy = /lazy/i.test(text);
+  const mayBeLazy = mayHoldLazyConstruct(text);
   const importsOnly = buildSemanticModel(text, tree, { lazyAnnotations, focusNames: new Set(), importsAlone: !mayBeLazy });
   // On Python 3.15+ a literal `__lazy_modules__` makes its modules' imports lazy already.
   const lazyModules = lazyImportsIn(options.targetVersion) && text.includes("__lazy_modules__") ? literalLazyModules(importsOnly) : undefined;
   const heavyOptions = { ...options, file, lazyModules };
   const candidates = findHeavyImports(importsOnly, heavyOptions);
   const candidateStars = findHeavyStarImports(importsOnly, heavyOptions);
-  // Lazy constructs need the word "lazy" somewhere (`lazy import`, `__lazy_modules__`, a proxy factory).
   const candidateLazy = mayBeLazy ? findLazyConstructs(importsOnly, file) : [];
   if (candidates.length === 0 && candidateStars.length === 0 && candidateLazy.length === 0) {
     analysis.model = importsOnly;
@@ -157,12 +156,13 @@ const SKELETON_MIN_SHARE = 0.25;
  * - otherwise a skeleton that keeps every function body that mentions a name a related import
  *   binds (as patterns read the imports), or a word in KEPT_FOR, decides; when the imports the
  *   parser finds need a name the patterns missed, the whole text is parsed instead.
- * Lazy constructs are left to the whole text. A syntax error inside a blanked body goes unseen,
+ * A file with a lazy construct is left to the whole text: a skeleton's analysis that finds one
+ * gives up (the construct's name keeps no body; a bare skeleton decides only imports used at
+ * import time). A syntax error inside a blanked body goes unseen,
  * as it does in a file that has no finding at all: pylazy reports syntax errors only where it
  * has to look.
  */
 function lintSkeleton(filename: string, source: string, file: FileModule, options: LintOptions): FileAnalysis | undefined {
-  if (/lazy/i.test(source)) return undefined;
   const imports = importsByPattern(source, relevantTops(options), file);
   const lines = moduleLines(source);
   if (lines === undefined) return undefined;

@@ -2,6 +2,12 @@ import type { Tree } from "tree-sitter";
 
 // PEP 810's soft keyword, where it can start a statement: `lazy import x`, `lazy from x import y`.
 const LAZY_IMPORT = /^([ \t\f]*)lazy([ \t\f]+)(?=(?:import|from)\b)/gm;
+const ANY_LAZY_IMPORT = /^[ \t\f]*lazy[ \t\f]+(?:import|from)\b/m;
+
+/** Whether the text has a line that may be a `lazy import` (the only lines maskLazyKeywords changes). */
+export function mayHoldLazyImport(source: string): boolean {
+  return ANY_LAZY_IMPORT.test(source);
+}
 
 /** Where the `lazy` keyword stood, by the start offset of the import statement it makes lazy. */
 const lazyStatements = new WeakMap<Tree, Set<number>>();

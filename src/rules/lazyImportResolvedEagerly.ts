@@ -6,7 +6,9 @@ import type { Rule } from "./rule.js";
 const docs = `## What it does
 Flags a name that is meant to be imported lazily — a PEP 810 \`lazy import\`, an import made lazy
 by a literal \`__lazy_modules__\`, or a lazy proxy assignment such as
-\`np = _pylazy_import("numpy")\` — but is used while the module is being imported.
+\`np = _pylazy_import("numpy")\` — but is used while the module is being imported. A lazy proxy
+is a module-level \`name = factory("module")\` whose factory is a name or an attribute that says
+"lazy" (\`lazy_import\`, \`util.LazyModule\`).
 
 ## Why is this bad?
 Using the name at import time (in the module body, a class body, a decorator, a default
