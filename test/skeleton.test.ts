@@ -202,3 +202,43 @@ for (const { name, options } of CASES) {
     assert.ok(decided > 20, `skeletons decide a good share of the files (${decided})`);
   });
 }
+
+// When every heavy import is used at import time, lint parses only the start of the bare skeleton:
+// up to the first top-level statement after the last import and a use of each imported name, with
+// the body of a class whose header holds that use left out (lintSource.ts, analysePrefix). The
+// cases below must give what the whole text gives; `prefix` says whether the tree stops early.
+const methods = Array.from({ length: 30 }, (_, i) => `    def test_${i}(self):\n        self.assertEqual(${i}, ${i})\n`).join("\n");
+const PREFIX_CASES: { name: string; source: string; prefix: boolean }[] = [
+  { name: "a test module: the class body is left out", source: `import os\nimport unittest\n\nclass T(unittest.TestCase):\n${methods}\nclass U(unittest.TestCase):\n${methods}\nif __name__ == "__main__":\n    unittest.main()\n`, prefix: true },
+  { name: "a use in a decorator", source: `import unittest\n\n@unittest.skipIf(False, "no")\nclass T(object):\n${methods}\nX = 1\n`, prefix: true },
+  { name: "a use in a module-level statement, then more classes", source: `import asyncio\n\nLOOP = asyncio.new_event_loop\n\nclass T:\n${methods}\nclass U:\n${methods}`, prefix: true },
+  { name: "an import after the first use: parsed on", source: `import unittest\n\nclass T(unittest.TestCase):\n${methods}\nimport asyncio\n\ndef later():\n    return asyncio.run\n`, prefix: false },
+  { name: "a class body that binds the name", source: `import unittest\n\nclass T(unittest.TestCase):\n    unittest = None\n${methods}\nZ = unittest.main\n`, prefix: true },
+  { name: "a use only in a function: no prefix decides", source: `import unittest\n\nclass T:\n${methods}\ndef run():\n    return unittest.main()\n`, prefix: false },
+  { name: "a first mention in a comment", source: `import unittest\n# unittest is heavy\nclass T(unittest.TestCase):\n${methods}\nclass U:\n${methods}`, prefix: true },
+  { name: "an else clause after the use", source: `import unittest\nif unittest.TestCase:\n    A = 1\nelse:\n    A = 2\nclass T:\n${methods}\nclass U:\n${methods}`, prefix: true },
+];
+
+for (const { name, source, prefix } of PREFIX_CASES) {
+  test(`a prefix of the skeleton gives the diagnostics of the whole text (${name})`, () => {
+    const file = { module: "pkg.test_mod", isPackage: false, path: "pkg/test_mod.py" };
+    const options = base(builtinEstimates(), 10);
+    const whole = lintSource(file.path, source, file, options);
+    assert.ok(whole.diagnostics.length > 0);
+    const fast = lintSource(file.path, source, file, { ...options, skeleton: true });
+    assert.deepEqual(fast.diagnostics, whole.diagnostics);
+    assert.equal(fast.fromSkeleton === true && fast.tree.rootNode.endIndex < source.trimEnd().length, prefix);
+  });
+}
+
+test("a syntax error after the prefix goes unseen, as one in a blanked body does", () => {
+  const file = { module: "pkg.test_mod", isPackage: false, path: "pkg/test_mod.py" };
+  const source = `import unittest\n\nclass T(unittest.TestCase):\n${methods}\nclass U:\n${methods}\nx = (\n`;
+  const options = base(builtinEstimates(), 10);
+  assert.equal(lintSource(file.path, source, file, options).skipped, "syntax-error");
+  const fast = lintSource(file.path, source, file, { ...options, skeleton: true });
+  assert.deepEqual(
+    fast.diagnostics.map((diagnostic) => diagnostic.code),
+    ["LZ002"],
+  );
+});

@@ -12,7 +12,7 @@ import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../ana
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
 import { functionSkeleton, moduleLines } from "../parse/skeleton.js";
-import type { Skeleton } from "../parse/skeleton.js";
+import type { ModuleLines, Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
 import type { Finding, Rule, RuleContext } from "../rules/rule.js";
@@ -152,7 +152,8 @@ const SKELETON_MIN_SHARE = 0.25;
  * (model.ts), at no other statements than those that mention a name it follows. So:
  * - when every heavy import is used at import time, each is LZ002 and nothing else (LZ001, LZ003
  *   and LZ006 need an import that is not), and LZ002 names the first import-time use: a skeleton
- *   without any function body decides. Patterns guess when to try this first.
+ *   without any function body decides, and often only its start (analysePrefix). Patterns guess
+ *   when to try this first.
  * - otherwise a skeleton that keeps every function body that mentions a name a related import
  *   binds (as patterns read the imports), or a word in KEPT_FOR, decides; when the imports the
  *   parser finds need a name the patterns missed, the whole text is parsed instead.
@@ -171,7 +172,7 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
     if (bare === undefined) return undefined;
     const atTop = imports.filter((imported) => imported.atTop).map((imported) => imported.name);
     if (atTop.length > 0 && spelledOutsideImports(bare.text, atTop)) {
-      const decided = analyseSkeleton(filename, source, file, options, "none", bare);
+      const decided = analysePrefix(filename, source, file, options, bare, lines, atTop) ?? analyseSkeleton(filename, source, file, options, "none", bare);
       if (decided) return decided;
     }
   }
@@ -195,6 +196,115 @@ function analyseSkeleton(filename: string, source: string, file: FileModule, opt
   if (tree.rootNode.hasError) return undefined;
   const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
   return analyseTree(analysis, skeleton.text, options, kept) ? analysis : undefined;
+}
+
+/**
+ * The lint of a module from the start of its bare skeleton, up to the first top-level statement
+ * that follows both its last import and a use of each name (`names`: those its imports bind),
+ * when every heavy import is used at import time there. It gives what the whole bare skeleton
+ * gives, because then:
+ * - every import statement is in the prefix (the rest does not spell `import`), so the same
+ *   imports are candidates, with the same place and guard, and no star import is missed;
+ * - every reference in the prefix is classified by its own statement, and resolves to the same
+ *   scope (a module binds each candidate's name with its import; other scopes are whole in the
+ *   prefix); each candidate's first import-time use is in the prefix, so later uses do not move it;
+ * - the rules that need a candidate without an import-time use (LZ001, LZ003, LZ006) have none to
+ *   report, and a text without a possible lazy construct (mayHoldLazyConstruct) has no LZ004.
+ * A syntax error after the prefix goes unseen, as one in a blanked body does.
+ */
+function analysePrefix(filename: string, source: string, file: FileModule, options: LintOptions, bare: Skeleton, lines: NonNullable<ModuleLines>, names: readonly string[]): FileAnalysis | undefined {
+  if (mayHoldLazyConstruct(bare.text)) return undefined;
+  const lastImport = lastWordAt(bare.text, "import");
+  if (lastImport < 0) return undefined;
+  // Uses are looked for after the logical line of the last import (a guess: the analysis checks it).
+  let line = 0;
+  while (line + 1 < lines.length && lines[line + 1].start <= lastImport) line++;
+  const importsEnd = lines[line].end;
+  let lastUse = lastImport;
+  for (const name of new Set(names)) {
+    const use = firstWordAt(bare.text, name, importsEnd);
+    if (use < 0) return undefined;
+    lastUse = Math.max(lastUse, use);
+  }
+  const { cut, classBody } = prefixEnd(bare.text, lines, lastUse);
+  const skipped = bare.bodies.filter(({ end }) => end <= (classBody?.start ?? cut));
+  if (classBody) skipped.push(classBody);
+  let parsed = cut;
+  for (const { start, end } of skipped) parsed -= end - start - 1;
+  // Not worth a parse of its own when the prefix is most of the skeleton.
+  if (parsed > (bare.text.length - bare.blanked) * PREFIX_MAX_SHARE) return undefined;
+  // A class body left out is blanked as a function body is: `0` where its first statement starts.
+  const text = classBody ? `${bare.text.slice(0, classBody.start)}0${bare.text.slice(classBody.start + 1, cut)}` : bare.text.slice(0, cut);
+  const tree = parsePython(text, undefined, skipped.map(({ start, end }) => ({ start: start + 1, end })));
+  if (tree.rootNode.hasError) return undefined;
+  const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
+  return analyseTree(analysis, text, options, "none") ? analysis : undefined;
+}
+
+/** A prefix is parsed first when it holds at most this share of the skeleton's unblanked text. */
+const PREFIX_MAX_SHARE = 0.8;
+
+/** The offset of the last occurrence of `word` as a whole word, or -1. */
+function lastWordAt(text: string, word: string): number {
+  for (let at = text.lastIndexOf(word); at !== -1; at = at > 0 ? text.lastIndexOf(word, at - 1) : -1) {
+    if (isWholeWord(text, at, word.length)) return at;
+  }
+  return -1;
+}
+
+/** The offset of the first occurrence of `word` as a whole word at or after `from`, and not after a `#` on its line, or -1. */
+function firstWordAt(text: string, word: string, from: number): number {
+  for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + 1)) {
+    if (!isWholeWord(text, at, word.length)) continue;
+    let before = at - 1;
+    while (before >= 0 && text.charCodeAt(before) !== 35 && text.charCodeAt(before) !== 10 && text.charCodeAt(before) !== 13) before--;
+    if (before < 0 || text.charCodeAt(before) !== 35) return at;
+  }
+  return -1;
+}
+
+function isWholeWord(text: string, at: number, length: number): boolean {
+  return !(at > 0 && isWordCode(text.charCodeAt(at - 1))) && !isWordCode(text.charCodeAt(at + length));
+}
+
+function isWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+}
+
+const CLAUSE = /(?:else|elif|except|finally)(?![\w\u0080-\uffff])/y;
+const CLASS_HEADER = /class(?![\w\u0080-\uffff])/y;
+
+/**
+ * Where the prefix that holds `offset` ends: at the first top-level statement that begins after
+ * it (a logical line without indentation that does not continue the statement before it: an
+ * `else`-like clause, or the definition after a decorator), or at the end. When `offset` is in the
+ * header of a top-level class (its decorators or bases), also the class's body, which can then be
+ * left out: nothing in it runs before the header.
+ */
+function prefixEnd(text: string, lines: NonNullable<ModuleLines>, offset: number): { cut: number; classBody?: { start: number; end: number } } {
+  const topLevel = (index: number): boolean => lines[index].indent === 0 && lines[index].indentAlt === 0;
+  let next = 0;
+  while (next < lines.length && lines[next].start <= offset) next++;
+  for (; next < lines.length; next++) {
+    if (!topLevel(next)) continue;
+    CLAUSE.lastIndex = lines[next].start;
+    if (CLAUSE.test(text) || (next > 0 && isDecorator(text, lines[next - 1]))) continue;
+    break;
+  }
+  const cut = next < lines.length ? lines[next].start : text.length;
+  // The statement that holds `offset`: its first line, then past its decorators.
+  let header = next - 1;
+  while (header > 0 && (!topLevel(header) || isDecorator(text, lines[header - 1]))) header--;
+  while (header < next - 1 && isDecorator(text, lines[header])) header++;
+  CLASS_HEADER.lastIndex = lines[header]?.start ?? 0;
+  if (header < 0 || header + 1 >= next || !topLevel(header) || !CLASS_HEADER.test(text) || offset >= lines[header].end) return { cut };
+  if (text.charCodeAt(lines[header].end - 1) !== 58) return { cut }; // the body starts on the next line
+  for (let index = header + 1; index < next; index++) if (topLevel(index)) return { cut };
+  return { cut, classBody: { start: lines[header + 1].start, end: lines[next - 1].end } };
+}
+
+function isDecorator(text: string, line: { start: number }): boolean {
+  return text.charCodeAt(line.start) === 64; // `@`
 }
 
 /** Whether every name is spelled in the code outside import lines (a guess that it is used at import time). */
