@@ -242,3 +242,25 @@ test("a syntax error after the prefix goes unseen, as one in a blanked body does
     ["LZ002"],
   );
 });
+
+// A skeleton that keeps bodies keeps those that mention a name bound by an `import` of a related
+// module (it may reach a heavy submodule through its package) or by a from-import of a heavy one;
+// a from-import of a module that is not heavy keeps nothing (lintSource.ts, lintSkeleton).
+const fillers = Array.from({ length: 30 }, (_, i) => `def filler_${i}(x):\n    y = x * ${i}\n    return [y, y + 1, y + 2]\n`).join("\n");
+const KEPT_CASES: { name: string; source: string }[] = [
+  { name: "a function's own import of the package reaches the heavy submodule", source: `import xml.dom.minidom as md\n\ndef parse(text):\n    import xml\n    return xml.dom.minidom.parseString(text)\n\ndef other():\n    return md.Node\n\n${fillers}` },
+  { name: "a function's from-import of a module that is not heavy", source: `import json\nfrom email import message_from_string\n\ndef load(text):\n    from email import utils\n    return json.loads(text), utils.parseaddr(text)\n\n${fillers}` },
+  { name: "a function's from-import rebinds the heavy name", source: `import json\n\ndef load(text):\n    from pickle import loads as json\n    return json(text)\n\ndef dump(x):\n    return json.dumps(x)\n\n${fillers}` },
+];
+
+for (const { name, source } of KEPT_CASES) {
+  test(`a skeleton that keeps bodies gives the diagnostics of the whole text (${name})`, () => {
+    const file = { module: "pkg.mod", isPackage: false, path: "pkg/mod.py" };
+    const options = base(measuredTable(), 3);
+    const whole = lintSource(file.path, source, file, options);
+    assert.ok(whole.diagnostics.length > 0);
+    const fast = lintSource(file.path, source, file, { ...options, skeleton: true });
+    assert.equal(fast.fromSkeleton, true);
+    assert.deepEqual(fast.diagnostics, whole.diagnostics);
+  });
+}

@@ -80,6 +80,12 @@ export function findHeavyImports(model: SemanticModel, options: HeavyImportOptio
   return heavy;
 }
 
+/** Whether an import of `base` (of `importedName` from it, for a from-import) is a candidate by its cost: heavy, and not kept eager. */
+export function importsHeavyModule(base: string, importedName: string | undefined, options: Pick<HeavyImportOptions, "costs" | "thresholdMs" | "keepEager">): boolean {
+  const resolved = costOfImport(base, importedName, options.costs, options.thresholdMs);
+  return resolved !== undefined && isHeavy(resolved.cost, options.thresholdMs) && !isKeptEager(resolved.module, options.keepEager);
+}
+
 export function findHeavyStarImports(model: SemanticModel, options: HeavyImportOptions): HeavyStarImport[] {
   const heavy: HeavyStarImport[] = [];
   for (const star of model.starImports) {

@@ -1,10 +1,11 @@
-import { findHeavyImports, findHeavyStarImports } from "../analysis/heavyImports.js";
+import { findHeavyImports, findHeavyStarImports, importsHeavyModule } from "../analysis/heavyImports.js";
 import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
 import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules, mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
 import { importMatches, withoutImports } from "../analysis/importPatterns.js";
+import { resolveRelativeModule } from "../analysis/modulePath.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
@@ -136,10 +137,13 @@ function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions,
 }
 
 /**
- * Words that keep a function body in the skeleton besides the names related imports bind: what
- * the safety checks read in function bodies (dynamic access to the module's globals, among them
- * `sys.modules[__name__]`; `__all__`; `TYPE_CHECKING`). A function-level import matters only when
- * it imports a related module, and then it spells the name it binds, which keeps its body.
+ * Words that keep a function body in the skeleton besides the names imports bind (see
+ * lintSkeleton): what the safety checks read in function bodies (dynamic access to the module's
+ * globals, among them `sys.modules[__name__]`; `__all__`; `TYPE_CHECKING`). A function-level
+ * `import` of a related module matters when the package it binds reaches a heavy submodule
+ * (namesReachingSubmodules), and it spells that name, which keeps its body; a function-level
+ * from-import matters only through the name it binds, which is one the analysis follows (kept, or
+ * the analysis gives up) or none of its business.
  */
 const KEPT_FOR = ["globals", "vars", "locals", "eval", "exec", "__name__", "__all__", "TYPE_CHECKING"];
 
@@ -154,9 +158,10 @@ const SKELETON_MIN_SHARE = 0.25;
  *   and LZ006 need an import that is not), and LZ002 names the first import-time use: a skeleton
  *   without any function body decides, and often only its start (analysePrefix). Patterns guess
  *   when to try this first.
- * - otherwise a skeleton that keeps every function body that mentions a name a related import
- *   binds (as patterns read the imports), or a word in KEPT_FOR, decides; when the imports the
- *   parser finds need a name the patterns missed, the whole text is parsed instead.
+ * - otherwise a skeleton that keeps every function body that mentions a name bound by an `import`
+ *   of a related module or by a from-import of a heavy one (as patterns read the imports), or a
+ *   word in KEPT_FOR, decides; when the analysis follows a name the skeleton did not keep bodies
+ *   for, the whole text is parsed instead.
  * A file with a lazy construct is left to the whole text: a skeleton's analysis that finds one
  * gives up (the construct's name keeps no body; a bare skeleton decides only imports used at
  * import time). A syntax error inside a blanked body goes unseen,
@@ -164,19 +169,20 @@ const SKELETON_MIN_SHARE = 0.25;
  * has to look.
  */
 function lintSkeleton(filename: string, source: string, file: FileModule, options: LintOptions): FileAnalysis | undefined {
-  const imports = importsByPattern(source, relevantTops(options), file);
+  const imports = importsByPattern(source, relevantTops(options), file, options);
   const lines = moduleLines(source);
   if (lines === undefined) return undefined;
   if (options.thresholdMs > 0) {
     const bare = functionSkeleton(source, undefined, lines);
     if (bare === undefined) return undefined;
-    const atTop = imports.filter((imported) => imported.atTop).map((imported) => imported.name);
-    if (atTop.length > 0 && spelledOutsideImports(bare.text, atTop)) {
-      const decided = analysePrefix(filename, source, file, options, bare, lines, atTop) ?? analyseSkeleton(filename, source, file, options, "none", bare);
+    const atTop = imports.filter((imported) => imported.atTop && imported.heavy).map((imported) => imported.name);
+    const lastUse = atTop.length > 0 ? lastFirstUse(bare.text, lines, atTop) : -1;
+    if (lastUse >= 0 || (atTop.length > 0 && spelledOutsideImports(bare.text, atTop))) {
+      const decided = (lastUse >= 0 ? analysePrefix(filename, source, file, options, bare, lines, lastUse) : undefined) ?? analyseSkeleton(filename, source, file, options, "none", bare);
       if (decided) return decided;
     }
   }
-  const mentioning = new Set([...KEPT_FOR, ...imports.map((imported) => imported.name)]);
+  const mentioning = new Set([...KEPT_FOR, ...imports.filter((imported) => imported.kind === "import" || imported.heavy).map((imported) => imported.name)]);
   const positions = wordPositions(source, [...mentioning]);
   const skeleton = functionSkeleton(
     source,
@@ -200,8 +206,8 @@ function analyseSkeleton(filename: string, source: string, file: FileModule, opt
 
 /**
  * The lint of a module from the start of its bare skeleton, up to the first top-level statement
- * that follows both its last import and a use of each name (`names`: those its imports bind),
- * when every heavy import is used at import time there. It gives what the whole bare skeleton
+ * that begins after `lastUse` (lastFirstUse: after the last import, and after a use of each name
+ * its imports bind), when every heavy import is used at import time there. It gives what the whole bare skeleton
  * gives, because then:
  * - every import statement is in the prefix (the rest does not spell `import`), so the same
  *   imports are candidates, with the same place and guard, and no star import is missed;
@@ -212,20 +218,8 @@ function analyseSkeleton(filename: string, source: string, file: FileModule, opt
  *   report, and a text without a possible lazy construct (mayHoldLazyConstruct) has no LZ004.
  * A syntax error after the prefix goes unseen, as one in a blanked body does.
  */
-function analysePrefix(filename: string, source: string, file: FileModule, options: LintOptions, bare: Skeleton, lines: NonNullable<ModuleLines>, names: readonly string[]): FileAnalysis | undefined {
+function analysePrefix(filename: string, source: string, file: FileModule, options: LintOptions, bare: Skeleton, lines: NonNullable<ModuleLines>, lastUse: number): FileAnalysis | undefined {
   if (mayHoldLazyConstruct(bare.text)) return undefined;
-  const lastImport = lastWordAt(bare.text, "import");
-  if (lastImport < 0) return undefined;
-  // Uses are looked for after the logical line of the last import (a guess: the analysis checks it).
-  let line = 0;
-  while (line + 1 < lines.length && lines[line + 1].start <= lastImport) line++;
-  const importsEnd = lines[line].end;
-  let lastUse = lastImport;
-  for (const name of new Set(names)) {
-    const use = firstWordAt(bare.text, name, importsEnd);
-    if (use < 0) return undefined;
-    lastUse = Math.max(lastUse, use);
-  }
   const { cut, classBody } = prefixEnd(bare.text, lines, lastUse);
   const skipped = bare.bodies.filter(({ end }) => end <= (classBody?.start ?? cut));
   if (classBody) skipped.push(classBody);
@@ -239,6 +233,26 @@ function analysePrefix(filename: string, source: string, file: FileModule, optio
   if (tree.rootNode.hasError) return undefined;
   const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
   return analyseTree(analysis, text, options, "none") ? analysis : undefined;
+}
+
+/**
+ * Where the last of the names is first spelled after the logical line of the skeleton's last
+ * import (not after a `#` on its line): a guess at their first uses, which the analysis checks;
+ * -1 when one is not spelled there, or the skeleton has no import.
+ */
+function lastFirstUse(text: string, lines: NonNullable<ModuleLines>, names: readonly string[]): number {
+  const lastImport = lastWordAt(text, "import");
+  if (lastImport < 0) return -1;
+  let line = 0;
+  while (line + 1 < lines.length && lines[line + 1].start <= lastImport) line++;
+  const importsEnd = lines[line].end;
+  let lastUse = lastImport;
+  for (const name of new Set(names)) {
+    const use = firstWordAt(text, name, importsEnd);
+    if (use < 0) return -1;
+    lastUse = Math.max(lastUse, use);
+  }
+  return lastUse;
 }
 
 /** A prefix is parsed first when it holds at most this share of the skeleton's unblanked text. */
@@ -330,23 +344,37 @@ function relevantTops(options: LintOptions): Set<string> | "all" {
  * (backslash continuations joined), and whether the import starts a line at the top level; a
  * relative import counts when the file's own package is under them.
  */
-function importsByPattern(source: string, tops: Set<string> | "all", file: FileModule): { name: string; atTop: boolean }[] {
+function importsByPattern(source: string, tops: Set<string> | "all", file: FileModule, options: LintOptions): PatternImport[] {
   const text = source.includes("\\") ? source.replace(/\\\r?\n/g, " ") : source;
   const related = (module: string): boolean => tops === "all" || tops.has((module.startsWith(".") ? file.module : module).split(".")[0]);
-  const names: { name: string; atTop: boolean }[] = [];
-  const add = (name: string, match: RegExpMatchArray): void => {
-    if (/^\w+$/.test(name)) names.push({ name, atTop: /^(?:import|from)\b/.test(match[0]) });
+  const names: PatternImport[] = [];
+  const add = (name: string, match: RegExpMatchArray, kind: PatternImport["kind"], heavy: boolean): void => {
+    if (/^\w+$/.test(name)) names.push({ name, atTop: /^(?:import|from)\b/.test(match[0]), kind, heavy });
   };
   for (const match of importMatches(text, "import")) {
     for (const { name, bound, aliased } of importedNames(match[1])) {
-      if (related(name)) add(aliased ? bound : name.split(".")[0], match);
+      if (related(name)) add(aliased ? bound : name.split(".")[0], match, "import", importsHeavyModule(name, undefined, options));
     }
   }
   for (const match of importMatches(text, "from")) {
     if (!related(match[1])) continue;
-    for (const { bound } of importedNames(match[2].replace(/[()]/g, " "))) add(bound, match);
+    const level = /^\.*/.exec(match[1])![0].length;
+    const base = resolveRelativeModule(match[1].slice(level), level, file);
+    for (const { name, bound } of importedNames(match[2].replace(/[()]/g, " "))) add(bound, match, "from", base === undefined || importsHeavyModule(base, name, options));
   }
   return names;
+}
+
+/**
+ * An import as importsByPattern reads it: the name it binds, whether it starts a line at the top
+ * level, its kind, and whether its module is heavy by the options' costs (a guess for a relative
+ * import that cannot be resolved: heavy).
+ */
+interface PatternImport {
+  name: string;
+  atTop: boolean;
+  kind: "import" | "from";
+  heavy: boolean;
 }
 
 function runRules(
