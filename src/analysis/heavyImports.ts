@@ -67,8 +67,8 @@ export function findHeavyImports(model: SemanticModel, options: HeavyImportOptio
     const base = importedModule(imported, options.file);
     if (base === undefined || base === "__future__") continue;
     if (options.lazyModules?.has(imported.kind === "import" ? imported.module : base)) continue;
-    const resolved = costOfImport(base, imported.importedName, options.costs, options.thresholdMs);
-    if (!resolved || !isHeavy(resolved.cost, options.thresholdMs) || isKeptEager(resolved.module, options.keepEager)) continue;
+    const resolved = heavyCostOf(base, imported.importedName, options);
+    if (!resolved) continue;
     heavy.push({
       imported,
       module: resolved.module,
@@ -82,8 +82,13 @@ export function findHeavyImports(model: SemanticModel, options: HeavyImportOptio
 
 /** Whether an import of `base` (of `importedName` from it, for a from-import) is a candidate by its cost: heavy, and not kept eager. */
 export function importsHeavyModule(base: string, importedName: string | undefined, options: Pick<HeavyImportOptions, "costs" | "thresholdMs" | "keepEager">): boolean {
+  return heavyCostOf(base, importedName, options) !== undefined;
+}
+
+/** The module whose cost applies to an import and that cost, when it is heavy and not kept eager. */
+function heavyCostOf(base: string, importedName: string | undefined, options: Pick<HeavyImportOptions, "costs" | "thresholdMs" | "keepEager">): { module: string; cost: ModuleCost } | undefined {
   const resolved = costOfImport(base, importedName, options.costs, options.thresholdMs);
-  return resolved !== undefined && isHeavy(resolved.cost, options.thresholdMs) && !isKeptEager(resolved.module, options.keepEager);
+  return resolved && isHeavy(resolved.cost, options.thresholdMs) && !isKeptEager(resolved.module, options.keepEager) ? resolved : undefined;
 }
 
 export function findHeavyStarImports(model: SemanticModel, options: HeavyImportOptions): HeavyStarImport[] {

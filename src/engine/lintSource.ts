@@ -12,7 +12,7 @@ import { heavyTopLevelNames } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
-import { functionSkeleton, moduleLines } from "../parse/skeleton.js";
+import { functionSkeleton, isWordChar, moduleLines } from "../parse/skeleton.js";
 import type { ModuleLines, Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
@@ -197,11 +197,15 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
 
 function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton): FileAnalysis | undefined {
   if (skeleton.blanked < source.length * SKELETON_MIN_SHARE) return undefined;
-  // Each blanked body is `0` and spaces: the parser passes over the spaces.
-  const tree = parsePython(skeleton.text, undefined, skeleton.bodies.map(({ start, end }) => ({ start: start + 1, end })));
+  return analyseBlanked(filename, source, file, options, kept, skeleton);
+}
+
+/** Parses a text with blanked bodies (each `0` and spaces: the parser passes over the spaces) and analyses it, unless it has a syntax error. */
+function analyseBlanked(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, { text, bodies }: Pick<Skeleton, "text" | "bodies">): FileAnalysis | undefined {
+  const tree = parsePython(text, undefined, bodies.map(({ start, end }) => ({ start: start + 1, end })));
   if (tree.rootNode.hasError) return undefined;
   const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
-  return analyseTree(analysis, skeleton.text, options, kept) ? analysis : undefined;
+  return analyseTree(analysis, text, options, kept) ? analysis : undefined;
 }
 
 /**
@@ -229,10 +233,7 @@ function analysePrefix(filename: string, source: string, file: FileModule, optio
   if (parsed > (bare.text.length - bare.blanked) * PREFIX_MAX_SHARE) return undefined;
   // A class body left out is blanked as a function body is: `0` where its first statement starts.
   const text = classBody ? `${bare.text.slice(0, classBody.start)}0${bare.text.slice(classBody.start + 1, cut)}` : bare.text.slice(0, cut);
-  const tree = parsePython(text, undefined, skipped.map(({ start, end }) => ({ start: start + 1, end })));
-  if (tree.rootNode.hasError) return undefined;
-  const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
-  return analyseTree(analysis, text, options, "none") ? analysis : undefined;
+  return analyseBlanked(filename, source, file, options, "none", { text, bodies: skipped });
 }
 
 /**
@@ -278,11 +279,7 @@ function firstWordAt(text: string, word: string, from: number): number {
 }
 
 function isWholeWord(text: string, at: number, length: number): boolean {
-  return !(at > 0 && isWordCode(text.charCodeAt(at - 1))) && !isWordCode(text.charCodeAt(at + length));
-}
-
-function isWordCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+  return !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(at + length));
 }
 
 const CLAUSE = /(?:else|elif|except|finally)(?![\w\u0080-\uffff])/y;

@@ -243,7 +243,8 @@ function readLogicalLine(source: string, start: number, indent: number, indentAl
   return { start, indent, indentAlt, end, newline: i, blockDef };
 }
 
-function isWordChar(c: number): boolean {
+/** A character of a Python name as the scans here read one: ASCII letters, digits and `_`, and anything above U+007F. */
+export function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 }
 
