@@ -16,11 +16,10 @@ export interface LazyConstruct {
 
 // `np = lazy_import("numpy")`, `np = _pylazy_import("numpy")`, `np = util.LazyModule("numpy")`…:
 // the factory is a name, or an attribute, that says "lazy".
-const PROXY_FACTORY = /lazy/i;
+const SAYS_LAZY = /lazy/i;
 
 // Where a proxy's factory may be called: its name, from "lazy" on, then up to the `(` only what
 // may stand between a callee and its arguments (spaces, line breaks, continuations, comments).
-const LAZY = /lazy/i;
 const PROXY_CALL = /lazy[^\s\\#(]*(?:\s|\\|#[^\r\n]*)*\(/i;
 
 /**
@@ -28,7 +27,7 @@ const PROXY_CALL = /lazy[^\s\\#(]*(?:\s|\\|#[^\r\n]*)*\(/i;
  * `__lazy_modules__`, or a call of a factory whose name says "lazy" (findLazyConstructs needs one).
  */
 export function mayHoldLazyConstruct(text: string): boolean {
-  return LAZY.test(text) && (text.includes("__lazy_modules__") || PROXY_CALL.test(text) || mayHoldLazyImport(text));
+  return SAYS_LAZY.test(text) && (text.includes("__lazy_modules__") || PROXY_CALL.test(text) || mayHoldLazyImport(text));
 }
 
 export function findLazyConstructs(model: SemanticModel, file: FileModule): LazyConstruct[] {
@@ -81,7 +80,7 @@ function proxyAssignment(statement: SyntaxNode): { name: string; module: string 
   if (left?.type !== "identifier" || right?.type !== "call") return undefined;
   const callee = right.childForFieldName("function")!;
   const calleeName = callee.type === "attribute" ? callee.childForFieldName("attribute")!.text : callee.type === "identifier" ? callee.text : undefined;
-  if (calleeName === undefined || !PROXY_FACTORY.test(calleeName)) return undefined;
+  if (calleeName === undefined || !SAYS_LAZY.test(calleeName)) return undefined;
   const first = right.childForFieldName("arguments")?.namedChildren.find((argument) => argument.type !== "comment");
   const module = first && stringLiteralValue(first);
   return module ? { name: left.text, module } : undefined;
