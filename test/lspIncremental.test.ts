@@ -52,6 +52,19 @@ function randomEdit(text: string, next: () => number, analysis: FileAnalysis): {
     const words = [...(analysis.focusWords ?? []), ...ALWAYS_RELEVANT];
     return { start, end: start, inserted: words[Math.floor(next() * words.length)] };
   }
+  if (choice < 0.45) {
+    // An attribute respelled: as another free name, or as a name an import of the file spells
+    // (a submodule the safety checks may follow).
+    const attribute = /\.[ \t]*([A-Za-z_]\w*)/g;
+    attribute.lastIndex = start;
+    const found = attribute.exec(text);
+    const spelled = [...text.matchAll(/^[ \t]*(?:from|import)[ \t][^\n]*/gm)].flatMap((line) => line[0].match(/[A-Za-z_]\w*/g) ?? []);
+    const names = ["zz", "add2", "linalg", "path", ...spelled];
+    if (found) {
+      const at = found.index + found[0].length - found[1].length;
+      return { start: at, end: at + found[1].length, inserted: names[Math.floor(next() * names.length)] };
+    }
+  }
   if (choice < 0.5) {
     // A whole word (a name or a number) respelled: names the model knows by spelling, and others.
     const word = /\w+/g;
@@ -142,7 +155,7 @@ test("diagnostics carried through random edits of real files equal a whole lint'
   console.log(`# ${tally.carried} of ${tally.edits} random edits that left the file parseable were carried: ${JSON.stringify([...tally.refusals])}`);
 });
 
-test("an edit that changes what the analysis reads of a body, or breaks the statement, is not carried; numbers and other names are not read", () => {
+test("an edit that changes what the analysis reads of a body, or breaks the statement, is not carried; numbers, other names and attributes that name no submodule are not read", () => {
   const source = "import numpy as np\n\n\ndef f(x):\n    y = x + 1\n    return np.add(y, 1)\n\n\nTABLE = 1\n";
   const options = optionsFor(10);
   const analysis = lintSource("m.py", source, { module: "m", isPackage: false }, options);
@@ -152,15 +165,34 @@ test("an edit that changes what the analysis reads of a body, or breaks the stat
   const carried = CarriedDiagnostics.from(analysis)!;
   assert.ok(carried.apply(at("1\n    return"), at("1\n    return"), "2"));
   // The line that uses `np` changes what it reads of `np`: the whole lint decides.
-  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("np.add") + 3, at("np.add") + 3, "x"));
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("np.add") + 2, at("np.add") + 2, "x"));
   // An unclosed bracket swallows what follows.
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("x + 1"), at("x + 1"), "("));
   // A dedented line ends the function early.
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("\n    return"), at("\n    return"), "\nz = 0"));
   // A parameter that becomes the heavy name shadows it.
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("(x)") + 1, at("(x)") + 2, "np"));
-  // Another attribute of the module may reach another submodule.
-  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("add"), at("add") + 3, "linalg"));
+  // An attribute that no import of the file spells names no submodule the analysis follows: a
+  // letter typed into `add` is carried, and so is `linalg` here.
+  assert.ok(CarriedDiagnostics.from(analysis)!.apply(at("np.add") + 3, at("np.add") + 3, "x"));
+  assert.ok(CarriedDiagnostics.from(analysis)!.apply(at("add"), at("add") + 3, "linalg"));
+  // Another attribute of the module may reach another submodule when an import, in any scope, or
+  // the file's own module spells it: then the whole lint decides.
+  const importing = `${source}\n\ndef g():\n    import numpy.linalg\n    return 0\n`;
+  const withImport = lintSource("m.py", importing, { module: "m", isPackage: false }, options);
+  const atIn = (needle: string): number => importing.indexOf(needle);
+  assert.ok(!CarriedDiagnostics.from(withImport)!.apply(atIn("add"), atIn("add") + 3, "linalg"));
+  assert.ok(CarriedDiagnostics.from(withImport)!.apply(atIn("add"), atIn("add") + 3, "zeros"));
+  // A parenthesized from-import spells its names on the lines up to the closing parenthesis.
+  const parenthesized = `${source}\n\ndef g():\n    from numpy import (\n        fft,\n        linalg,\n    )\n    return 0\n`;
+  const withParens = lintSource("m.py", parenthesized, { module: "m", isPackage: false }, options);
+  const atParens = (needle: string): number => parenthesized.indexOf(needle);
+  assert.ok(!CarriedDiagnostics.from(withParens)!.apply(atParens("add"), atParens("add") + 3, "linalg"));
+  assert.ok(CarriedDiagnostics.from(withParens)!.apply(atParens("add"), atParens("add") + 3, "zeros"));
+  const inPackage = lintSource("linalg/m.py", source, { module: "linalg.m", isPackage: false }, options);
+  assert.ok(!CarriedDiagnostics.from(inPackage)!.apply(at("add"), at("add") + 3, "linalg"));
+  // An import typed into a body is read itself (the word `import`): the whole lint decides.
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(at("    y = x + 1"), at("    y = x + 1"), "    import numpy.fft\n"));
   // But the analysis reads no number, and no name but its own words: a parameter renamed, a
   // number typed on the line that uses `np`.
   assert.ok(CarriedDiagnostics.from(analysis)!.apply(at("(x)") + 1, at("(x)") + 1, "z"));

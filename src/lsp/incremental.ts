@@ -43,6 +43,8 @@ export class CarriedDiagnostics {
     private starts: number[],
     private readonly placed: PlacedDiagnostic[],
     private readonly words: readonly string[],
+    /** A superset of the names the import statements of the text spell, and of its module's components (see freelyNamed). */
+    private readonly importWords: Set<string>,
   ) {}
 
   /** What the fast path needs from a whole analysis; undefined when the analysis cannot be carried. */
@@ -64,7 +66,9 @@ export class CarriedDiagnostics {
       end: offsetOf(diagnostic.endLocation),
       use: diagnostic.importTimeUse && offsetOf(diagnostic.importTimeUse),
     }));
-    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])]);
+    const importWords = new Set(analysis.file.module.split("."));
+    addImportWords(analysis.source, importWords);
+    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords);
   }
 
   /**
@@ -96,8 +100,10 @@ export class CarriedDiagnostics {
     // `from __future__` imports count only at the top.
     if (UNCARRIED_WORDS.test(before) || UNCARRIED_WORDS.test(after) || skipsFile(after)) return this.refuse("lazy, noqa, __future__ or skip-file");
     if (this.text.lastIndexOf("__future__") >= statementStart) return this.refuse("before a __future__ import");
-    const old = projection(before, this.words);
-    const edited = old && projection(after, this.words);
+    // The rest of the text is unchanged: with the edited statement's, the set covers the new text.
+    addImportWords(after, this.importWords);
+    const old = projection(before, this.words, this.importWords);
+    const edited = old && projection(after, this.words, this.importWords);
     if (!old || !edited) return this.refuse("not whole statements without errors");
     if (old.read.length !== edited.read.length || old.read.some((part, i) => part !== edited.read[i])) return this.refuse("a statement the analysis reads changed");
     const delta = inserted.length - (oldEnd - start);
@@ -149,7 +155,7 @@ const LONE_CR = /\r(?!\n)/;
  * contain one, and so on down. Undefined when the text has errors, or a statement that does not
  * share a line with the one before does not start its line, or the text ends in a backslash.
  */
-function projection(text: string, words: readonly string[]): { starts: number[]; read: string[] } | undefined {
+function projection(text: string, words: readonly string[], importWords: ReadonlySet<string>): { starts: number[]; read: string[] } | undefined {
   if (/\\[ \t\f]*(?:\r\n|\r|\n)?$/.test(text)) return undefined;
   const root = parsePython(text).rootNode;
   if (root.hasError) return undefined;
@@ -185,7 +191,7 @@ function projection(text: string, words: readonly string[]): { starts: number[];
   // name (see `freelyNamed`): others are compared by place, not spelling.
   const leaf = (node: SyntaxNode, written: string): string => {
     if (node.type === "integer" || node.type === "float") return "0";
-    if (node.type === "identifier" && freelyNamed(text, node.startIndex, written, words)) return "\u0001";
+    if (node.type === "identifier" && freelyNamed(text, node.startIndex, written, words, importWords)) return "\u0001";
     return written;
   };
   return { starts: statements.map((statement) => statement.startIndex), read: statements.filter(holdsWord).map((statement) => render(statement, false)) };
@@ -199,14 +205,41 @@ const READ_BY_NAME = new Set(["getattr", "typing", "append", "extend", "modules"
 
 /**
  * Whether the model reads an identifier only as "some name": it is no focus word, no name the model
- * knows by spelling, no dunder, and no attribute (`np.linalg`: what follows a module's name says
- * which submodule a use reaches).
+ * knows by spelling, and no dunder. An attribute (`np.linalg`) is read by its spelling only where
+ * it may name a submodule: the safety checks read an attribute chain only to compare it with the
+ * path from a package to a submodule that an import loads (safety.ts, reachThrough), whose names
+ * are spelled in that import or, for a relative one, in the file's own module. So an ASCII
+ * attribute that is none of `importWords` is freely named too.
  */
-function freelyNamed(text: string, start: number, name: string, words: readonly string[]): boolean {
+function freelyNamed(text: string, start: number, name: string, words: readonly string[], importWords: ReadonlySet<string>): boolean {
   if (words.includes(name) || READ_BY_NAME.has(name) || /^__.*__$/.test(name)) return false;
   let before = start - 1;
   while (before >= 0 && /[ \t\f\\\r\n]/.test(text[before])) before--;
-  return text[before] !== ".";
+  return text[before] !== "." || (/^[A-Za-z_]\w*$/.test(name) && !importWords.has(name));
+}
+
+/**
+ * Adds every name spelled on a line (backslash continuations joined, and on to the closing
+ * parenthesis when the line opens one after `import`) that spells `import` to `words`: the
+ * components of every module named by an import statement, in any scope, among them.
+ */
+function addImportWords(text: string, words: Set<string>): void {
+  const joined = text.includes("\\") ? text.replace(/\\(?:\r\n|\r|\n)/g, " ") : text;
+  const lineEnd = /[\r\n]/g;
+  for (let at = joined.indexOf("import"); at !== -1; at = joined.indexOf("import", at)) {
+    let start = at;
+    while (start > 0 && joined[start - 1] !== "\n" && joined[start - 1] !== "\r") start--;
+    lineEnd.lastIndex = at;
+    let end = lineEnd.exec(joined)?.index ?? joined.length;
+    // `from a import (\n  b,\n)`: the names run on to the closing parenthesis.
+    const open = joined.indexOf("(", at);
+    if (open !== -1 && open < end && !joined.slice(open, end).includes(")")) {
+      const close = joined.indexOf(")", open);
+      end = close === -1 ? joined.length : close;
+    }
+    for (const word of joined.slice(start, end).match(/[A-Za-z_]\w*/g) ?? []) words.add(word);
+    at = end;
+  }
 }
 
 function startsLine(text: string, offset: number): boolean {
