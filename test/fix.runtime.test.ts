@@ -15,7 +15,8 @@ const PYTHONS = (process.env.PYLAZY_TEST_PYTHONS ?? "python3").split(path.delimi
 /** Cases a strategy leaves as they were, with the reason the fix summary must give. */
 const REFUSED: Partial<Record<(typeof STRATEGIES)[number], Record<string, string>>> = {
   function: {
-    lambda_at_module_level: "`heavy_a` is used in a module-level lambda on line 3, which has no body to hold an import",
+    lambda_at_module_level: "`heavy_a` is used in a lambda at module level on line 3, outside any function: no function body can hold the import",
+    lambda_in_class_body: "`heavy_a` is used in a lambda in the body of class `Doubler` on line 5, outside any function: no function body can hold the import",
   },
 };
 

@@ -154,3 +154,18 @@ test("type-checking quotes an annotation that an older target evaluates, when it
   const union = typeCheckingPlan("import heavy_c\n\n\ndef describe(thing: heavy_c.Thing | None) -> str:\n    return ''\n", "py39");
   assert.deepEqual(union, { refused: "`heavy_c` is needed at runtime on line 4, where no quotes can make it typing-only" });
 });
+
+test("function says where a use outside any def stands when it refuses: a lambda, a type alias or a type parameter, at module level or in a class body", () => {
+  const root = project({
+    "alias.py": "import heavy_a\n\ntype Value = heavy_a.Value\n",
+    "bound.py": "import heavy_b\n\n\nclass Box[T: heavy_b.Thing]:\n    pass\n",
+    "method.py": "import heavy_c\n\n\nclass Holder:\n    make = staticmethod(lambda: heavy_c.Thing())\n",
+  });
+  const refusals = lintJson(root, ["--target-version", "py312"]).map((d) => `${d.filename}: ${d.fix_refused}`);
+  const outside = "outside any function: no function body can hold the import";
+  assert.deepEqual(refusals, [
+    `alias.py: \`heavy_a\` is used in a type alias or type parameter (evaluated when first used) at module level on line 3, ${outside}`,
+    `bound.py: \`heavy_b\` is used in a type alias or type parameter (evaluated when first used) at module level on line 4, ${outside}`,
+    `method.py: \`heavy_c\` is used in a lambda in the body of class \`Holder\` on line 5, ${outside}`,
+  ]);
+});

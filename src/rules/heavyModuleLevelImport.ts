@@ -39,7 +39,8 @@ listed in \`__all__\`; imported in a package \`__init__.py\`; or imported from t
 another module of the project. When the module reads its own globals dynamically
 (\`globals()\`, \`vars()\`, \`eval\`, \`exec\`, \`sys.modules[__name__]\`) the fix is unsafe.
 A module in \`keep-eager\` is never reported. The \`function\` strategy cannot place an import
-in a module-level lambda and leaves such an import as it is.
+for a use outside any \`def\` (a lambda, a \`type\` alias's value or a type parameter's bound, at
+module level or in a class body) and leaves such an import as it is, saying where the use is.
 
 ## Options
 - \`threshold\` (ms): a module is heavy when its cumulative import time is at least this.

@@ -16,11 +16,7 @@ export const functionStrategy: Strategy = {
     const functions = new Map<number, Scope>();
     for (const ref of heavy.uses.deferred) {
       const fn = innermostDef(ref.scope);
-      if (!fn) {
-        return {
-          refused: `\`${name}\` is used in a module-level lambda on line ${lines.lineOf(ref.startIndex) + 1}, which has no body to hold an import`,
-        };
-      }
+      if (!fn) return { refused: `\`${name}\` is used ${outsideAnyDef(ref.scope)} on line ${lines.lineOf(ref.startIndex) + 1}, outside any function: no function body can hold the import` };
       functions.set(fn.node.startIndex, fn);
     }
     const targets = [...functions.values()]
@@ -32,7 +28,7 @@ export const functionStrategy: Strategy = {
       rewrites: [{ imported: heavy.imported, replacement: "" }],
       edits: targets.map((fn) => functionBodyInsertion(fn.node, lines, heavy.imported)),
       additions: [],
-      message: `Move \`${importLine}\` into ${targets.length === 1 ? `\`${functionName(targets[0])}\`` : `${targets.length} functions`}`,
+      message: `Move \`${importLine}\` into ${targets.length === 1 ? `\`${definedName(targets[0])}\`` : `${targets.length} functions`}`,
       keepsNameBound: false,
     };
   },
@@ -56,6 +52,23 @@ function importedByEnclosingTarget(fn: Scope, targets: ReadonlyMap<number, Scope
   return false;
 }
 
-function functionName(fn: Scope): string {
+/**
+ * Where a deferred use with no `def` around it stands: in a lambda, or in what Python evaluates
+ * only when first asked for (a `type` alias's value, a type parameter's bound), at module level
+ * or in a class body.
+ */
+function outsideAnyDef(scope: Scope): string {
+  let lambda = false;
+  let inClass: Scope | undefined;
+  for (let current: Scope | undefined = scope; current && current.kind !== "module"; current = current.parent) {
+    if (current.kind === "lambda") lambda = true;
+    if (current.kind === "class") inClass ??= current;
+  }
+  const what = lambda ? "in a lambda" : "in a type alias or type parameter (evaluated when first used)";
+  return `${what} ${inClass ? `in the body of class \`${definedName(inClass)}\`` : "at module level"}`;
+}
+
+/** The name a `def` or `class` binds. */
+function definedName(fn: Scope): string {
   return fn.node.childForFieldName("name")?.text ?? "function";
 }
