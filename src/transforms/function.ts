@@ -26,7 +26,7 @@ export const functionStrategy: Strategy = {
     return {
       strategy: "function",
       rewrites: [{ imported: heavy.imported, replacement: "" }],
-      edits: targets.map((fn) => functionBodyInsertion(fn.node, lines, heavy.imported)),
+      edits: targets.map((fn) => functionBodyInsertion(fn.node, lines, heavy.imported, true)),
       additions: [],
       message: `Move \`${importLine}\` into ${targets.length === 1 ? `\`${definedName(targets[0])}\`` : `${targets.length} functions`}`,
       keepsNameBound: false,

@@ -3,7 +3,7 @@ import { isDocstring } from "../analysis/model.js";
 import type { LineIndex } from "../parse/lines.js";
 import type { SyntaxNode } from "../parse/parser.js";
 import type { Edit, Origin } from "./edits.js";
-import { indentationAt } from "./layout.js";
+import { endOfLine, indentationAt } from "./layout.js";
 
 /** Imports inserted at one point of a function body, and the text that sets them in place. */
 export interface ImportInsertion {
@@ -32,9 +32,9 @@ export function importStatementFor(...names: ImportedName[]): string {
  * `global`/`nonlocal` declarations, in the function's own indentation. A nested definition right
  * after it gets a blank line before it.
  */
-export function functionBodyInsertion(fn: SyntaxNode, lines: LineIndex, imported: ImportedName): Edit {
+export function functionBodyInsertion(fn: SyntaxNode, lines: LineIndex, imported: ImportedName, keepComments = false): Edit {
   const opensBody = (statement: SyntaxNode, index: number): boolean => (index === 0 && isDocstring(statement)) || DECLARATIONS.has(statement.type);
-  return bodyInsertion(fn, fn.childForFieldName("body")!, lines, [imported], opensBody);
+  return bodyInsertion(fn, fn.childForFieldName("body")!, lines, [imported], opensBody, keepComments);
 }
 
 /** Imports inserted first in the block of a compound statement (`if TYPE_CHECKING:`), in its indentation. */
@@ -60,7 +60,9 @@ function bodyInsertion(
     const indentation = indentationAt(lines, last.startIndex);
     const blankAfter = next && isDefinition(next) && next.startPosition.row === last.endPosition.row + 1 ? eol : "";
     const layout = indentation === undefined ? { before: "; ", separator: "; ", after: "" } : { before: `${eol}${indentation}`, separator: `${eol}${indentation}`, after: blankAfter };
-    return importInsertion(last.endIndex, { names, keepComments, ...layout });
+    // A comment would swallow what follows on the line (`"""doc"""; x = 1`).
+    const endsLine = indentation !== undefined && /^[ \t\f]*(?:#.*)?$/.test(lines.text.slice(last.endIndex, endOfLine(lines.text, last.endIndex)));
+    return importInsertion(last.endIndex, { names, keepComments: keepComments && endsLine, ...layout });
   }
   const first = next;
   const indentation = indentationAt(lines, first.startIndex);
@@ -126,12 +128,17 @@ function trailingComments(names: readonly ImportedName[]): string {
   }
   const comments: string[] = [];
   for (const [statement, count] of moving) {
-    const next = statement.nextSibling;
-    if (next?.type !== "comment" || next.startPosition.row !== statement.endPosition.row) continue;
-    if (count < statement.childrenForFieldName("name").length) continue;
-    if (!comments.includes(next.text)) comments.push(next.text);
+    const comment = trailingComment(statement);
+    if (comment === undefined || count < statement.childrenForFieldName("name").length) continue;
+    if (!comments.includes(comment)) comments.push(comment);
   }
   return comments.map((comment) => `  ${comment}`).join("");
+}
+
+/** The comment that ends the last line of an import statement (`# type: ignore`), if any. */
+export function trailingComment(statement: SyntaxNode): string | undefined {
+  const next = statement.nextSibling;
+  return next?.type === "comment" && next.startPosition.row === statement.endPosition.row ? next.text : undefined;
 }
 
 /** Import insertions at the same point (one function, several names) become one block of imports. */

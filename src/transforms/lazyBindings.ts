@@ -3,6 +3,7 @@ import type { SyntaxNode } from "../parse/parser.js";
 import type { ImportRewrite, LazyHelper, Origin } from "./edits.js";
 import type { HeaderSection } from "./header.js";
 import { afterStatementLine, afterTopImports, leadingImportCount, moduleOf, moduleStatements } from "./header.js";
+import { trailingComment } from "./importBlock.js";
 import { indentUnit, reindent } from "./layout.js";
 
 /**
@@ -60,13 +61,28 @@ export function helperSections(placement: HelperPlacement, lines: LineIndex): He
   if (bindings.length > 0) {
     let text = "";
     const origins: Origin[] = [];
+    const commented = new Set<number>();
     for (const rewrite of bindings) {
-      origins.push({ offset: text.length, original: rewrite.imported.statement.startIndex });
-      text += rewrite.replacement + eol;
+      const statement = rewrite.imported.statement;
+      origins.push({ offset: text.length, original: statement.startIndex });
+      text += rewrite.replacement + hoistedComment(statement, bindings, commented) + eol;
     }
     sections.push({ text, blanksBefore: placement.helper ? 2 : placement.blanksBefore, blanksAfter: 0, origins });
   }
   return sections;
+}
+
+/**
+ * The comment of the import line a binding comes from (`# type: ignore`), written after the first
+ * binding of that statement when every name of it moves here: the line itself goes, comment and all.
+ */
+function hoistedComment(statement: SyntaxNode, bindings: readonly ImportRewrite[], commented: Set<number>): string {
+  const comment = trailingComment(statement);
+  if (comment === undefined || commented.has(statement.startIndex)) return "";
+  const moving = new Set(bindings.filter((rewrite) => rewrite.imported.statement.startIndex === statement.startIndex).map((rewrite) => rewrite.imported.alias.startIndex));
+  if (statement.childrenForFieldName("name").some((alias) => !moving.has(alias.startIndex))) return "";
+  commented.add(statement.startIndex);
+  return `  ${comment}`;
 }
 
 function definesName(statement: SyntaxNode, name: string): boolean {
