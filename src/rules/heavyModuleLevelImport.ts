@@ -1,10 +1,15 @@
 import type { HeavyImport } from "../analysis/heavyImports.js";
+import type { Reference, Scope } from "../analysis/scope.js";
 import { formatCost, importSpan } from "./rule.js";
 import type { Rule } from "./rule.js";
 
 const docs = `## What it does
 Flags a module-level import of a heavy module whose imported name is used in this file only
-inside functions, methods or lambdas (and perhaps in annotations that are never evaluated).
+inside functions, methods or lambdas, or in the value of a \`type\` alias or a type parameter's
+bound, which Python evaluates only when first asked for (and perhaps in annotations that are
+never evaluated). The message says "only used inside functions" when every such use is in a
+\`def\`, and "in code that runs after the import" when one is in a lambda or \`type\` alias
+outside any \`def\`.
 
 ## Why is this bad?
 Every import at module level runs when your module is imported, whether or not the code that
@@ -64,7 +69,7 @@ export const heavyModuleLevelImport: Rule = {
       if (!isOnlyUsedLater(heavy)) continue;
       context.report({
         ...importSpan(heavy),
-        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is imported at module level but only used inside functions`,
+        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is imported at module level but only used ${usedWhere(heavy)}`,
         module: heavy.module,
         cost: heavy.cost,
         heavy,
@@ -73,6 +78,15 @@ export const heavyModuleLevelImport: Rule = {
     }
   },
 };
+
+/** "inside functions", unless a use that runs later has no `def` around it (a lambda, a `type` alias). */
+function usedWhere(heavy: HeavyImport): string {
+  const insideDef = ({ scope }: Reference): boolean => {
+    for (let current: Scope | undefined = scope; current; current = current.parent) if (current.kind === "function") return true;
+    return false;
+  };
+  return heavy.uses.deferred.every(insideDef) ? "inside functions" : "in code that runs after the import (functions, lambdas, `type` aliases)";
+}
 
 /** Used at least once at runtime, and never while the module is being imported. */
 function isOnlyUsedLater(heavy: HeavyImport): boolean {
