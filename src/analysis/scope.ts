@@ -72,6 +72,11 @@ export class Scope {
     return this.kind === "function" || this.kind === "lambda" || this.kind === "comprehension";
   }
 
+  /** The innermost `def` that holds this scope (itself included); undefined outside any, as in a module-level lambda. */
+  get enclosingDef(): Scope | undefined {
+    return this.kind === "function" ? this : this.parent?.enclosingDef;
+  }
+
   binds(name: string): boolean {
     return this.bindings.has(name);
   }

@@ -1,5 +1,4 @@
 import type { HeavyImport } from "../analysis/heavyImports.js";
-import type { Reference, Scope } from "../analysis/scope.js";
 import { formatCost, importSpan } from "./rule.js";
 import type { Rule } from "./rule.js";
 
@@ -81,11 +80,7 @@ export const heavyModuleLevelImport: Rule = {
 
 /** "inside functions", unless a use that runs later has no `def` around it (a lambda, a `type` alias). */
 function usedWhere(heavy: HeavyImport): string {
-  const insideDef = ({ scope }: Reference): boolean => {
-    for (let current: Scope | undefined = scope; current; current = current.parent) if (current.kind === "function") return true;
-    return false;
-  };
-  return heavy.uses.deferred.every(insideDef) ? "inside functions" : "in code that runs after the import (functions, lambdas, `type` aliases)";
+  return heavy.uses.deferred.every((ref) => ref.scope.enclosingDef) ? "inside functions" : "in code that runs after the import (functions, lambdas, `type` aliases)";
 }
 
 /** Used at least once at runtime, and never while the module is being imported. */

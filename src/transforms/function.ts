@@ -15,7 +15,7 @@ export const functionStrategy: Strategy = {
     const name = heavy.imported.boundName;
     const functions = new Map<number, Scope>();
     for (const ref of heavy.uses.deferred) {
-      const fn = innermostDef(ref.scope);
+      const fn = ref.scope.enclosingDef;
       if (!fn) return { refused: `\`${name}\` is used ${outsideAnyDef(ref.scope)} on line ${lines.lineOf(ref.startIndex) + 1}, outside any function: no function body can hold the import` };
       functions.set(fn.node.startIndex, fn);
     }
@@ -33,15 +33,6 @@ export const functionStrategy: Strategy = {
     };
   },
 };
-
-function innermostDef(scope: Scope): Scope | undefined {
-  let current: Scope | undefined = scope;
-  while (current && current.kind !== "function") {
-    if (current.kind === "module") return undefined;
-    current = current.parent;
-  }
-  return current;
-}
 
 /** A nested function sees the import of an enclosing target function, unless it declares the name `global`. */
 function importedByEnclosingTarget(fn: Scope, targets: ReadonlyMap<number, Scope>, name: string): boolean {
