@@ -121,24 +121,25 @@ export function renderImports(imports: ImportInsertion): { content: string; orig
 
 /** `  # comment` for each statement all of whose names are in `names` and whose line ends in a comment. */
 function trailingComments(names: readonly ImportedName[]): string {
-  const moving = new Map<SyntaxNode, number>();
-  for (const imported of names) {
-    const statement = [...moving.keys()].find((known) => known.startIndex === imported.statement.startIndex) ?? imported.statement;
-    moving.set(statement, (moving.get(statement) ?? 0) + 1);
+  const moving = new Set(names.map((imported) => imported.alias.startIndex));
+  const statements = new Map(names.map((imported) => [imported.statement.startIndex, imported.statement]));
+  const comments = new Set<string>();
+  for (const statement of statements.values()) {
+    const comment = commentOfWholeStatement(statement, moving);
+    if (comment !== undefined) comments.add(comment);
   }
-  const comments: string[] = [];
-  for (const [statement, count] of moving) {
-    const comment = trailingComment(statement);
-    if (comment === undefined || count < statement.childrenForFieldName("name").length) continue;
-    if (!comments.includes(comment)) comments.push(comment);
-  }
-  return comments.map((comment) => `  ${comment}`).join("");
+  return [...comments].map((comment) => `  ${comment}`).join("");
 }
 
-/** The comment that ends the last line of an import statement (`# type: ignore`), if any. */
-export function trailingComment(statement: SyntaxNode): string | undefined {
+/**
+ * The comment that ends the last line of an import statement (`# type: ignore`), when every name
+ * of the statement is among `moving` (the start offsets of their aliases): the statement's line
+ * goes, and the comment goes with its names.
+ */
+export function commentOfWholeStatement(statement: SyntaxNode, moving: ReadonlySet<number>): string | undefined {
   const next = statement.nextSibling;
-  return next?.type === "comment" && next.startPosition.row === statement.endPosition.row ? next.text : undefined;
+  if (next?.type !== "comment" || next.startPosition.row !== statement.endPosition.row) return undefined;
+  return statement.childrenForFieldName("name").every((alias) => moving.has(alias.startIndex)) ? next.text : undefined;
 }
 
 /** Import insertions at the same point (one function, several names) become one block of imports. */

@@ -3,7 +3,7 @@ import type { SyntaxNode } from "../parse/parser.js";
 import type { ImportRewrite, LazyHelper, Origin } from "./edits.js";
 import type { HeaderSection } from "./header.js";
 import { afterStatementLine, afterTopImports, leadingImportCount, moduleOf, moduleStatements } from "./header.js";
-import { trailingComment } from "./importBlock.js";
+import { commentOfWholeStatement } from "./importBlock.js";
 import { indentUnit, reindent } from "./layout.js";
 
 /**
@@ -77,10 +77,9 @@ export function helperSections(placement: HelperPlacement, lines: LineIndex): He
  * binding of that statement when every name of it moves here: the line itself goes, comment and all.
  */
 function hoistedComment(statement: SyntaxNode, bindings: readonly ImportRewrite[], commented: Set<number>): string {
-  const comment = trailingComment(statement);
-  if (comment === undefined || commented.has(statement.startIndex)) return "";
-  const moving = new Set(bindings.filter((rewrite) => rewrite.imported.statement.startIndex === statement.startIndex).map((rewrite) => rewrite.imported.alias.startIndex));
-  if (statement.childrenForFieldName("name").some((alias) => !moving.has(alias.startIndex))) return "";
+  if (commented.has(statement.startIndex)) return "";
+  const comment = commentOfWholeStatement(statement, new Set(bindings.map((rewrite) => rewrite.imported.alias.startIndex)));
+  if (comment === undefined) return "";
   commented.add(statement.startIndex);
   return `  ${comment}`;
 }
