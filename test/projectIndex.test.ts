@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { ProjectIndex } from "../src/analysis/projectIndex.js";
@@ -88,4 +89,13 @@ test("an index built a slice at a time answers as one built at once, also when a
   assert.deepEqual(halfway.externalReference("pkg.util", "np", path.join(root, "pkg/util.py")), expected);
   assert.deepEqual(halfway.externalReference("os", "path", path.join(root, "pkg/util.py")), { line: 2, how: "os.path", file: "tests/t0.py" });
   await preparing;
+});
+
+test("where and how a file reaches a name is read again when asked: a file gone since the index was built gives way to the next", async () => {
+  const root = makeProject({ "pkg/util.py": "import numpy as np\n", "tests/a.py": "from pkg.util import np\n", "tests/b.py": "\nimport pkg.util as u\nu.np.zeros\n" });
+  const index = new ProjectIndex(["tests/a.py", "tests/b.py"].map((name) => path.join(root, name)), root);
+  await index.prepare();
+  rmSync(path.join(root, "tests/a.py"));
+  assert.deepEqual(index.externalReference("pkg.util", "np", path.join(root, "pkg/util.py")), { line: 3, how: "u.np", file: "tests/b.py" });
+  assert.deepEqual(index.externalReference("pkg.util.np", "zeros", path.join(root, "pkg/util.py")), { line: 3, how: "u.np.zeros", file: "tests/b.py" });
 });

@@ -18,23 +18,18 @@ export interface ExternalReferences {
   externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined;
 }
 
-/** What one file can reach of other modules, read once from its text (readFacts). */
+/** What one file can reach of other modules, read once from its text (readFacts); offsets are those of `text`. */
 interface FileFacts {
-  /** `module\0name` of each `from module import name`, with its line. */
+  /** The text the offsets are in (backslash continuations joined). */
+  text: string;
+  /** `module\0name` of each `from module import name`, with the offset of its statement. */
   fromImports: Map<string, number>;
   /** Names bound to a module (or a package above it) and the module each stands for. */
   standIns: { name: string; module: string }[];
-  /** For each such name, the attribute chains read after it (`b.c` for `a.b.c`), each with the line it is first read on. */
+  /** For each such name, the attribute chains read after it (`b.c` for `a.b.c`), each with the offset of its first reading. */
   chains: Map<string, Map<string, number>>;
-  /** String literals that look like dotted paths (`mock.patch("pkg.util.np.load")`), with their lines. */
-  dottedStrings: { value: string; line: number }[];
-}
-
-/** A file that reaches `module.name`: its index in the project's list, and where and how. */
-interface Reach {
-  index: number;
-  line: number;
-  how: string;
+  /** String literals that look like dotted paths (`mock.patch("pkg.util.np.load")`), with their offsets. */
+  dottedStrings: { value: string; offset: number }[];
 }
 
 /**
@@ -43,16 +38,17 @@ interface Reach {
  * read from its text with patterns (readFacts) and kept as the `module\0name` keys it answers;
  * each question is then a lookup. Building it all at once costs less than reading files question
  * by question did: on a large project most files were read by the end anyway, since a module's
- * last component is often a common word (`test`, `util`).
+ * last component is often a common word (`test`, `util`). The index keeps only which files reach
+ * each key; where and how is read again from the one file that answers (few questions find one).
  */
 export class ProjectIndex implements ExternalReferences {
   private readonly answers = new Map<string, ExternalReference | null>();
 
   private files?: readonly string[];
-  /** The files that reach each `module\0name`, in the project's order. */
-  private reaches?: Map<string, Reach[]>;
+  /** The files that reach each `module\0name` (indexes in the project's list), in the project's order. */
+  private reaches?: Map<string, number[]>;
   /** The index as built so far: the keys of the files before `next`. */
-  private partial?: { next: number; reaches: Map<string, Reach[]> };
+  private partial?: { next: number; reaches: Map<string, number[]> };
   private preparing?: Promise<void>;
 
   /** `projectFiles` may be a function: the list is then made on the first question, if one comes. */
@@ -93,9 +89,13 @@ export class ProjectIndex implements ExternalReferences {
 
   private search(key: string, fromFile: string): ExternalReference | undefined {
     while (this.reaches === undefined) this.buildUntil(Infinity);
-    for (const { index, line, how } of this.reaches.get(key) ?? []) {
+    for (const index of this.reaches.get(key) ?? []) {
       const file = this.projectFileList[index];
-      if (path.resolve(file) !== fromFile) return { line, how, file: path.relative(this.root, file) };
+      if (path.resolve(file) === fromFile) continue;
+      // Read again: the same text gives the same facts (a file changed since gives its reach now, if any).
+      const text = readText(file);
+      const reach = text === undefined ? undefined : reachesOf(readFacts(text, moduleNameForFile(file)), true).get(key);
+      if (reach) return { line: reach.line, how: reach.how, file: path.relative(this.root, file) };
     }
     return undefined;
   }
@@ -107,12 +107,12 @@ export class ProjectIndex implements ExternalReferences {
       const index = partial.next++;
       const text = readText(files[index]);
       if (text === undefined) continue;
-      // A copy: keys and `how` are made of slices of the text, and V8 keeps a whole string alive
-      // for any slice of it, so the index would otherwise hold every text (tens of MB on a large tree).
-      for (const [key, { line, how }] of structuredClone(reachesOf(readFacts(text, moduleNameForFile(files[index]))))) {
+      // A copy: keys are made of slices of the text, and V8 keeps a whole string alive for any
+      // slice of it, so the index would otherwise hold every text (tens of MB on a large tree).
+      for (const key of structuredClone([...reachesOf(readFacts(text, moduleNameForFile(files[index])), false).keys()])) {
         let list = partial.reaches.get(key);
         if (!list) partial.reaches.set(key, (list = []));
-        list.push({ index, line, how });
+        list.push(index);
       }
     }
     if (partial.next >= files.length) {
@@ -170,16 +170,14 @@ const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
  * add reaches: a fix may be refused that was safe, never the other way round.
  */
 function readFacts(rawText: string, current: { module: string; isPackage: boolean }): FileFacts {
-  const text = rawText.replace(/\\\r?\n/g, " ");
-  const lines = new LineIndex(text);
-  const lineOf = (offset: number): number => lines.lineOf(offset) + 1;
-  const facts: FileFacts = { fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
+  const text = rawText.includes("\\") ? rawText.replace(/\\\r?\n/g, " ") : rawText;
+  const facts: FileFacts = { text, fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
   for (const match of importStatements(text, FROM_IMPORT)) {
     const dots = /^\.*/.exec(match[1])![0].length;
     const base = resolveRelativeModule(match[1].slice(dots), dots, current);
     if (base === undefined) continue;
     for (const { name, bound } of importedNames(match[2].replace(/[()]/g, " "))) {
-      facts.fromImports.set(`${base}\u0000${name}`, lineOf(match.index));
+      facts.fromImports.set(`${base}\u0000${name}`, match.index);
       facts.standIns.push({ name: bound, module: `${base}.${name}` });
     }
   }
@@ -196,9 +194,9 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
     let chains = facts.chains.get(name);
     if (!chains) facts.chains.set(name, (chains = new Map()));
     const compact = chain.replace(/[ \t]/g, "").slice(1);
-    if (!chains.has(compact)) chains.set(compact, lineOf(offset));
+    if (!chains.has(compact)) chains.set(compact, offset);
   }
-  for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], line: lineOf(match.index) });
+  for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], offset: match.index });
   return facts;
 }
 
@@ -217,29 +215,32 @@ export function importedNames(list: string): { name: string; bound: string; alia
  * would take them: a `from module import name`; then through a stand-in name, in order, and its
  * chains, in order (the stand-in `u` for `pkg.util` with the chain `np.zeros` reaches
  * `pkg.util\0np` and `pkg.util.np\0zeros`); then a dotted string, in order, at each of its dots.
+ * With `told`, also the line and the words of each first reach; without, only the keys (what the
+ * index keeps).
  */
-function reachesOf(facts: FileFacts): Map<string, { line: number; how: string }> {
-  const reaches = new Map<string, { line: number; how: string }>();
-  const add = (module: string, name: string, line: number, how: () => string): void => {
+function reachesOf(facts: FileFacts, told: boolean): Map<string, { line: number; how: string } | undefined> {
+  const reaches = new Map<string, { line: number; how: string } | undefined>();
+  const lines = told ? new LineIndex(facts.text) : undefined;
+  const add = (module: string, name: string, offset: number, how: () => string): void => {
     const key = `${module}\u0000${name}`;
-    if (module !== "" && !reaches.has(key)) reaches.set(key, { line, how: how() });
+    if (module !== "" && !reaches.has(key)) reaches.set(key, lines && { line: lines.lineOf(offset) + 1, how: how() });
   };
-  for (const [key, line] of facts.fromImports) {
+  for (const [key, offset] of facts.fromImports) {
     const [module, name] = key.split("\u0000");
-    add(module, name, line, () => `from ${module} import ${name}`);
+    add(module, name, offset, () => `from ${module} import ${name}`);
   }
   for (const standIn of facts.standIns) {
-    for (const [chain, line] of facts.chains.get(standIn.name) ?? []) {
+    for (const [chain, offset] of facts.chains.get(standIn.name) ?? []) {
       const parts = chain.split(".");
       parts.forEach((name, at) => {
-        const wanted = parts.slice(0, at + 1).join(".");
-        add(at === 0 ? standIn.module : `${standIn.module}.${parts.slice(0, at).join(".")}`, name, line, () => `${standIn.name}.${wanted}`);
+        const wanted = (): string => `${standIn.name}.${parts.slice(0, at + 1).join(".")}`;
+        add(at === 0 ? standIn.module : `${standIn.module}.${parts.slice(0, at).join(".")}`, name, offset, wanted);
       });
     }
   }
-  for (const { value, line } of facts.dottedStrings) {
+  for (const { value, offset } of facts.dottedStrings) {
     const parts = value.split(".");
-    for (let at = 1; at < parts.length; at++) add(parts.slice(0, at).join("."), parts[at], line, () => JSON.stringify(value));
+    for (let at = 1; at < parts.length; at++) add(parts.slice(0, at).join("."), parts[at], offset, () => JSON.stringify(value));
   }
   return reaches;
 }
