@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { moduleNameForFile } from "../src/analysis/modulePath.js";
 import { PreScan } from "../src/analysis/prescan.js";
-import { lintSource } from "../src/engine/lintSource.js";
+import { lintImportTime, lintSource } from "../src/engine/lintSource.js";
 import type { LintOptions } from "../src/engine/lintSource.js";
 import { decodePythonSource } from "../src/parse/source.js";
 import { costTableFromSummary } from "../src/profile/costs.js";
@@ -58,6 +58,20 @@ for (const { name, options } of CASES) {
     assert.ok(findings > 0, "the sample has findings to lose");
     if (options.thresholdMs > 0) assert.ok(skipped > files.length / 4, `the pre-scan skips a good share of the files (${skipped} of ${files.length})`);
   });
+
+  test(`a file whose bare skeleton the pre-scan rules out has no finding, and the others are linted as the whole text is (${name})`, () => {
+    const preScan = new PreScan(options.costs, options.thresholdMs);
+    let ruledOut = 0;
+    for (const { file, source, module } of files) {
+      if (!preScan.mayHaveFindings(source, module)) continue;
+      const whole = lintSource(file, source, module, options);
+      if (whole.skipped === "syntax-error") continue;
+      const fast = lintImportTime(file, source, module, { ...options, skeleton: true }, preScan);
+      if (fast === undefined) ruledOut++;
+      assert.deepEqual(fast?.diagnostics ?? [], whole.diagnostics, file);
+    }
+    if (options.thresholdMs === 10) assert.ok(ruledOut > 0, "the skeleton rules out some of the files the pre-scan keeps");
+  });
 }
 
 test("the pre-scan sees every way an import can spell a heavy module", () => {
@@ -93,6 +107,26 @@ test("the pre-scan sees every way an import can spell a heavy module", () => {
   for (const source of notSpelled) {
     const found = lintSource("app.py", source, app, base(builtinEstimates(), 10)).diagnostics;
     assert.deepEqual(found, [], source);
+  }
+});
+
+test("heavy imports only in functions leave nothing to parse; in a class body or beside a lazy construct they are analysed", () => {
+  const preScan = new PreScan(builtinEstimates(), 10);
+  const options = { ...base(builtinEstimates(), 10), skeleton: true };
+  const app = { module: "app", isPackage: false, path: "app.py" };
+  const inFunctions = "import os\n\ndef f():\n    import unittest.mock\n    return unittest.mock.Mock()\n\nasync def g():\n    from asyncio import sleep\n    await sleep(0)\n";
+  assert.ok(preScan.mayHaveFindings(inFunctions, app));
+  assert.equal(lintImportTime("app.py", inFunctions, app, options, preScan), undefined);
+  assert.deepEqual(lintSource("app.py", inFunctions, app, options).diagnostics, []);
+  const analysed = [
+    "class C:\n    import unittest\n    x = unittest.TestCase\n",
+    "import unittest\n\ndef f():\n    return unittest.main()\n",
+    "np = lazy_import('numpy')\n\ndef f():\n    import unittest\n",
+  ];
+  for (const source of analysed) {
+    const fast = lintImportTime("app.py", source, app, options, preScan);
+    assert.ok(fast !== undefined, source);
+    assert.deepEqual(fast.diagnostics, lintSource("app.py", source, app, options).diagnostics, source);
   }
 });
 

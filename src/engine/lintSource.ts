@@ -9,6 +9,7 @@ import { resolveRelativeModule } from "../analysis/modulePath.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
+import type { PreScan } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
@@ -71,8 +72,35 @@ export interface FileAnalysis {
 }
 
 export function lintSource(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree): FileAnalysis {
+  return lintWith(filename, source, file, options, oldTree);
+}
+
+/**
+ * `lint`'s analysis of a file the pre-scan kept (DiagnosticsLinter, with `options.skeleton`): undefined, without a
+ * parse, when the file's bare skeleton (every function body blanked, skeleton.ts) gives the
+ * pre-scan nothing to find; otherwise lintSource's. It holds because every finding starts at a
+ * module-level import (analyseTree: no candidate, no rule runs) or a lazy construct (the whole
+ * text is checked for those first), and blanking function bodies leaves every module-level
+ * statement as it is. A file whose heavy imports all sit in functions is common: a test module
+ * that imports `unittest.mock` in its tests, a library that imports `doctest` in its `_test()`.
+ */
+export function lintImportTime(filename: string, source: string, file: FileModule, options: LintOptions, preScan: PreScan): FileAnalysis | undefined {
+  if (options.thresholdMs <= 0 || skipsFile(source) || mayHoldLazyConstruct(source)) return lintWith(filename, source, file, options);
+  const lines = moduleLines(source);
+  const bare = lines && functionSkeleton(source, undefined, lines);
+  if (bare && !preScan.mayHaveFindings(bare.text, file)) return undefined;
+  return lintWith(filename, source, file, options, undefined, { lines, bare });
+}
+
+/** What lintImportTime has made of the text already, for the skeletons not to scan it again. */
+interface Scanned {
+  lines: ModuleLines;
+  bare: Skeleton | undefined;
+}
+
+function lintWith(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree, scanned?: Scanned): FileAnalysis {
   if (options.skeleton && oldTree === undefined && !skipsFile(source)) {
-    const decided = lintSkeleton(filename, source, file, options);
+    const decided = lintSkeleton(filename, source, file, options, scanned);
     if (decided) return decided;
   }
   const lines = new LineIndex(source);
@@ -168,12 +196,12 @@ const SKELETON_MIN_SHARE = 0.25;
  * as it does in a file that has no finding at all: pylazy reports syntax errors only where it
  * has to look.
  */
-function lintSkeleton(filename: string, source: string, file: FileModule, options: LintOptions): FileAnalysis | undefined {
+function lintSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, scanned?: Scanned): FileAnalysis | undefined {
   const imports = importsByPattern(source, relevantTops(options), file, options);
-  const lines = moduleLines(source);
+  const lines = scanned ? scanned.lines : moduleLines(source);
   if (lines === undefined) return undefined;
   if (options.thresholdMs > 0) {
-    const bare = functionSkeleton(source, undefined, lines);
+    const bare = scanned ? scanned.bare : functionSkeleton(source, undefined, lines);
     if (bare === undefined) return undefined;
     const atTop = imports.filter((imported) => imported.atTop && imported.heavy).map((imported) => imported.name);
     const lastUse = atTop.length > 0 ? lastFirstUse(bare.text, lines, atTop) : -1;

@@ -24,7 +24,7 @@ import { hashOf, LintCache } from "./cache.js";
 import type { FileStamp } from "./cache.js";
 import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
 import type { Diagnostic } from "./diagnostic.js";
-import type { FileAnalysis, LintOptions, lintSource as LintSource } from "./lintSource.js";
+import type { FileAnalysis, LintOptions, lintImportTime as LintImportTime, lintSource as LintSource } from "./lintSource.js";
 import type { LintWorkerInput, LintWorkerOutput, LintWorkerRequest } from "./lintWorker.js";
 
 export interface RunOptions {
@@ -148,11 +148,12 @@ interface SourceFile {
 }
 
 type Linter = typeof LintSource;
-let linter: Linter | undefined;
+type LintModule = { lintSource: Linter; lintImportTime: typeof LintImportTime };
+let linter: LintModule | undefined;
 
 /** The analysis (tree-sitter, rules, strategies), loaded when a file first needs it. */
-async function loadLinter(): Promise<Linter> {
-  linter ??= (await import("./lintSource.js")).lintSource;
+async function loadLinter(): Promise<LintModule> {
+  linter ??= await import("./lintSource.js");
   return linter;
 }
 
@@ -176,10 +177,12 @@ function readSourceFile(file: string): SourceFile | { problem: string } {
   return { bytes, mode, source: { bom: decoded.bom, encoding: decoded.encoding }, text: decoded.text, module: fileModuleOf(file) };
 }
 
-function analyse(read: SourceFile, shown: string, options: LintOptions, lint: Linter): FileOutcome {
+/** Analyses a file read; `lint` may answer undefined for a file it finds nothing in without an analysis. */
+function analyse(read: SourceFile, shown: string, options: LintOptions, lint: (filename: string, text: string, file: FileModule, options: LintOptions) => FileAnalysis | undefined): FileOutcome {
   const { bytes, mode, source } = read;
   try {
     const analysis = lint(shown, read.text, read.module, options);
+    if (analysis === undefined) return { bytes, mode, source, diagnostics: [] };
     return { bytes, mode, source, analysis, diagnostics: analysis.diagnostics, skipped: analysis.skipped };
   } catch (error) {
     // Only code nested thousands of levels deep gets here; CPython cannot compile it either.
@@ -193,7 +196,7 @@ export async function runLint(run: RunOptions): Promise<RunResult> {
   const prepared = await prepareRun(run);
   const { project, costs, problems } = prepared;
   const files: ReadFile[] = [];
-  const lint = await loadLinter();
+  const lint = (await loadLinter()).lintSource;
   for (const file of prepared.files) {
     const shown = displayPath(file, run.cwd);
     const read = readSourceFile(file);
@@ -271,7 +274,7 @@ export async function lintInTurn(files: readonly { path: string; shown: string }
 /** Lints one file after another for their diagnostics alone (what a worker thread runs). */
 export class DiagnosticsLinter {
   private readonly preScan: PreScan;
-  // Diagnostics only: a module's import-time skeleton often decides them (see lintSource).
+  // Diagnostics only: a module's import-time skeleton often decides them (see lintImportTime and lintSource).
   private readonly options: LintOptions;
   private parsedSinceRelease = 0;
 
@@ -285,7 +288,10 @@ export class DiagnosticsLinter {
     let linted: FileOutcome;
     if ("problem" in read) linted = read;
     else if (!this.preScan.mayHaveFindings(read.text, read.module)) linted = { bytes: read.bytes, mode: read.mode, source: read.source, diagnostics: [] };
-    else linted = analyse(read, file.shown, this.options, linter ?? (await loadLinter()));
+    else {
+      const { lintImportTime } = linter ?? (await loadLinter());
+      linted = analyse(read, file.shown, this.options, (shown, text, module, options) => lintImportTime(shown, text, module, options, this.preScan));
+    }
     if ("analysis" in linted && linted.analysis) this.parsedSinceRelease += linted.analysis.source.length;
     if (this.parsedSinceRelease >= SOURCE_PER_RELEASE) {
       this.parsedSinceRelease = 0;
