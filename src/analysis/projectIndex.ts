@@ -139,25 +139,32 @@ const FROM_IMPORT = /[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]
 const PLAIN_IMPORT = /[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/y;
 
 /**
- * The matches of an anchored import pattern at the start of a line or after a `;`, on the lines
- * that spell `import` (found with indexOf: far cheaper than trying the pattern everywhere).
+ * The matches of the anchored import patterns at the start of a line or after a `;`, on the lines
+ * that spell `import` (found with indexOf: far cheaper than trying the patterns everywhere), each
+ * pattern's in text order.
  */
-function* importStatements(text: string, pattern: RegExp): Generator<RegExpExecArray> {
-  const tried = new Set<number>();
+function importStatements(text: string): { from: RegExpExecArray[]; plain: RegExpExecArray[] } {
+  const found = { from: [] as RegExpExecArray[], plain: [] as RegExpExecArray[] };
+  let lastTried = -1;
   for (let at = text.indexOf("import"); at !== -1; at = text.indexOf("import", at + 6)) {
     let lineStart = at;
     while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
-    const starts = [lineStart];
+    // Each start once: those of a line with two `import`s were tried for the first (they only grow).
+    const tryAt = (from: number): void => {
+      if (from <= lastTried) return;
+      lastTried = from;
+      FROM_IMPORT.lastIndex = from;
+      const fromMatch = FROM_IMPORT.exec(text);
+      if (fromMatch) found.from.push(fromMatch);
+      PLAIN_IMPORT.lastIndex = from;
+      const plainMatch = PLAIN_IMPORT.exec(text);
+      if (plainMatch) found.plain.push(plainMatch);
+    };
+    tryAt(lineStart);
     // Not indexOf: in a file without a `;` it would read on to the end for every `import`.
-    for (let offset = lineStart; offset < at; offset++) if (text.charCodeAt(offset) === 59) starts.push(offset + 1);
-    for (const from of starts) {
-      if (tried.has(from)) continue;
-      tried.add(from);
-      pattern.lastIndex = from;
-      const match = pattern.exec(text);
-      if (match) yield match;
-    }
+    for (let offset = lineStart; offset < at; offset++) if (text.charCodeAt(offset) === 59) tryAt(offset + 1);
   }
+  return found;
 }
 
 // `pty = _PylazyModule("pty")`, `np = lazy_import("numpy")`: a lazy proxy stands for its module as an import does.
@@ -172,7 +179,8 @@ const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
 function readFacts(rawText: string, current: { module: string; isPackage: boolean }): FileFacts {
   const text = rawText.includes("\\") ? rawText.replace(/\\\r?\n/g, " ") : rawText;
   const facts: FileFacts = { text, fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
-  for (const match of importStatements(text, FROM_IMPORT)) {
+  const statements = importStatements(text);
+  for (const match of statements.from) {
     const dots = /^\.*/.exec(match[1])![0].length;
     const base = resolveRelativeModule(match[1].slice(dots), dots, current);
     if (base === undefined) continue;
@@ -181,7 +189,7 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
       facts.standIns.push({ name: bound, module: `${base}.${name}` });
     }
   }
-  for (const match of importStatements(text, PLAIN_IMPORT)) {
+  for (const match of statements.plain) {
     for (const { name, bound, aliased } of importedNames(match[1])) {
       // `import pkg.util` binds `pkg`; `import pkg.util as u` binds `u` to `pkg.util`.
       const top = name.split(".")[0];
@@ -252,25 +260,26 @@ const CHAIN = /(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
  * in text order: the name must not follow a word character or a dot, and where two would overlap
  * the first one's chain wins (as one regular expression scanning left to right would have it).
  * Found from each dot back to the word before it (the names are ASCII identifiers: importedNames
- * and LAZY_PROXY match no other); a pattern of the file's own names would have to be compiled for
- * every file, which cost more than the search.
+ * and LAZY_PROXY match no other), whose hash, taken on the way back, is looked up before the word
+ * is sliced out: most dots follow `self` or another name that is no stand-in. A pattern of the
+ * file's own names would have to be compiled for every file, which cost more than the search.
  */
 function chainsAfter(text: string, names: ReadonlySet<string>): { name: string; chain: string; offset: number }[] {
   const found: { name: string; chain: string; offset: number }[] = [];
   if (names.size === 0) return found;
-  let shortest = Infinity;
-  let longest = 0;
+  const hashes = new Set<number>();
   for (const name of names) {
-    shortest = Math.min(shortest, name.length);
-    longest = Math.max(longest, name.length);
+    let hash = 0;
+    for (let at = name.length - 1; at >= 0; at--) hash = backwardHash(hash, name.charCodeAt(at));
+    hashes.add(hash);
   }
   for (let dot = text.indexOf("."); dot !== -1; dot = text.indexOf(".", dot + 1)) {
     let end = dot;
     while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
     let start = end;
-    while (start > 0 && isAsciiWordCode(text.charCodeAt(start - 1))) start--;
-    const length = end - start;
-    if (length < shortest || length > longest || (start > 0 && text.charCodeAt(start - 1) === 46)) continue;
+    let hash = 0;
+    for (let code = text.charCodeAt(start - 1); start > 0 && isAsciiWordCode(code); code = text.charCodeAt(--start - 1)) hash = backwardHash(hash, code);
+    if (start === end || !hashes.has(hash) || (start > 0 && text.charCodeAt(start - 1) === 46)) continue;
     const name = text.slice(start, end);
     if (!names.has(name)) continue;
     CHAIN.lastIndex = end;
@@ -280,6 +289,11 @@ function chainsAfter(text: string, names: ReadonlySet<string>): { name: string; 
     dot = end + chain[0].length - 1;
   }
   return found;
+}
+
+/** One step of a word's hash, from its last character to its first. */
+function backwardHash(hash: number, code: number): number {
+  return (Math.imul(hash, 31) + code) | 0;
 }
 
 function isAsciiWordCode(code: number): boolean {
