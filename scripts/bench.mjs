@@ -250,6 +250,8 @@ async function main() {
 
     const cold = measure("lint (built-in costs), cold", [cli, "lint", "stdlib", "--no-cache"], dir, { before: clearCache });
     target("`pylazy lint <stdlib>`, cold, no cache", cold.ms, 1500);
+    // For reference: the same on one thread (the project index built in it), to show what the second core gives.
+    const oneThread = measure("lint, cold, one thread", [cli, "lint", "stdlib", "--no-cache"], dir, { before: clearCache, env: { ...childEnv, PYLAZY_JOBS: "1" } });
     const all = measure("lint --threshold 0, cold", [cli, "lint", "stdlib", "--threshold", "0", "--no-cache"], dir, { before: clearCache, peakMemory: true });
     target("`pylazy lint <stdlib> --threshold 0`, cold", all.ms, 8000);
     target("peak memory, `--threshold 0` run", all.peakMb, 500, "MB");
@@ -295,6 +297,7 @@ async function main() {
     console.log("");
     console.log(`Ruff ${JSON.parse(spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(path.join(root, "node_modules/@astral-sh/ruff-wasm-nodejs"))}).Workspace.version()))`], { encoding: "utf8" }).stdout)} (WebAssembly, TID253, same files, one process): ${Math.round(ruff.ms)} ms; ` +
       `pylazy cold lint / ruff = ${(cold.ms / ruff.ms).toFixed(2)}.`);
+    console.log(`For reference: the cold lint on one thread (\`PYLAZY_JOBS=1\`, the project index built in it) takes ${Math.round(oneThread.ms)} ms (median); the two workers and the main thread above take ${(cold.ms / oneThread.ms).toFixed(2)} of that.`);
     console.log(`For reference: node's own start (\`node -e 1\`) takes ${Math.round(bareNode.ms)} ms here.`);
     if (nodeWithCaCerts) {
       console.log(`NODE_EXTRA_CA_CERTS is set in this environment; every command above ran without it. With it, \`node -e 1\` takes ${Math.round(nodeWithCaCerts.ms)} ms.`);
