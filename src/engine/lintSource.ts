@@ -76,13 +76,15 @@ export function lintSource(filename: string, source: string, file: FileModule, o
 }
 
 /**
- * `lint`'s analysis of a file the pre-scan kept (DiagnosticsLinter, with `options.skeleton`): undefined, without a
- * parse, when the file's bare skeleton (every function body blanked, skeleton.ts) gives the
- * pre-scan nothing to find; otherwise lintSource's. It holds because every finding starts at a
- * module-level import (analyseTree: no candidate, no rule runs) or a lazy construct (the whole
- * text is checked for those first), and blanking function bodies leaves every module-level
- * statement as it is. A file whose heavy imports all sit in functions is common: a test module
- * that imports `unittest.mock` in its tests, a library that imports `doctest` in its `_test()`.
+ * `lint`'s analysis of a file the pre-scan kept (DiagnosticsLinter, with `options.skeleton`):
+ * undefined, without a parse, when the file's bare skeleton (every function body blanked,
+ * skeleton.ts) gives the pre-scan nothing to find; otherwise lintSource's. It holds because every
+ * finding starts at a module-level import (analyseTree: no candidate, no rule runs) or a lazy
+ * construct (the whole text is checked for those first), and blanking function bodies leaves
+ * every module-level statement as it is. Here no parse of the skeleton backs the scan that found
+ * the bodies; test/skeleton.test.ts checks that scan against Python's own AST. A file whose heavy
+ * imports all sit in functions is common: a test module that imports `unittest.mock` in its
+ * tests, a library that imports `doctest` in its `_test()`.
  */
 export function lintImportTime(filename: string, source: string, file: FileModule, options: LintOptions, preScan: PreScan): FileAnalysis | undefined {
   if (options.thresholdMs <= 0 || skipsFile(source) || mayHoldLazyConstruct(source)) return lintWith(filename, source, file, options);

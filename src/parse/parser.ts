@@ -84,8 +84,8 @@ const SAMPLE = "import numpy as np\nclass C:\n    def f(self, é='ü'):\n       
 /**
  * node-tree-sitter copies the input into a buffer of `bufferSize` UTF-16 units, which it allocates
  * and zeroes for every parse: the text's length and one for the terminator, so that one read takes
- * the whole text. A fixed 1 MB floor (2 MB of memory per parse, most of it never read) cost 8% of
- * a cold lint of the stdlib, a thousand small parses.
+ * the whole text. A fixed 1 MB floor (2 MB of memory per parse, most of it never read) cost 5 to
+ * 8% of a cold lint of the stdlib, a thousand small parses.
  */
 function bufferSizeFor(text: string): number {
   return text.length + 1;
