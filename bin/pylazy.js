@@ -17,8 +17,7 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     process.exitCode = 2;
   }
 } else {
-  tuneCompiler();
-  const { main, saveCache } = loadCli();
+  const { main, saveCache } = loadCli(tuneCompiler());
   main(process.argv)
     .then(
       (code) => {
@@ -33,34 +32,49 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
 }
 
 /**
- * Lets V8 optimise a function later than it would: after some 12 times as much of its bytecode has
- * run (`--interrupt-budget`, 67,584 by default on node 20). A run of pylazy is short, and V8
- * compiles optimised code on a thread of its own, a copy for each worker thread, and throws some
- * away and compiles it again as new shapes of nodes come; later, it compiles less and with more to
- * go on. On node 20, with two workers, a cold lint of the stdlib took some 14% less time and
- * `--threshold 0` some 19% less; on one thread, 3% more time for 15% less CPU. The language
- * server's edits took as long either way (README, Speed). Set for every command, so that the code
- * cache, which V8 checks against its flags, fits them all. Only on V8 11 (node 20), where this was
- * measured: another V8 may not know the flag (it then prints an error); a flag given to node is kept.
+ * For `lint` and `fix` over a folder, lets V8 optimise a function later than it would: after some
+ * 12 times as much of its bytecode has run (`--interrupt-budget`, 67,584 by default on node 20).
+ * Such a run is short, and V8 compiles optimised code on a thread of its own, a copy for each
+ * worker thread, and throws some away and compiles it again as new shapes of nodes come; later, it
+ * compiles less and with more to go on. On node 20, with two workers, a cold lint of the stdlib
+ * took some 14% less time and `--threshold 0` some 19% less. A run over files named one by one
+ * (pre-commit's) keeps V8's defaults: the lint of one file took some 7 ms more with it; so does the
+ * language server, whose edits took as long either way (README, Speed). Only on V8 11 (node 20),
+ * where this was measured: another V8 may not know the flag (it then prints an error). A flag
+ * given to node is kept. True when it set the flag (the code cache, which V8 checks against its
+ * flags, is then another file).
  */
 function tuneCompiler() {
-  if (process.execArgv.some((option) => option.includes("interrupt-budget")) || !process.versions.v8.startsWith("11.")) return;
+  if ((args[0] !== "lint" && args[0] !== "fix") || !process.versions.v8.startsWith("11.")) return false;
+  if (process.execArgv.some((option) => option.includes("interrupt-budget"))) return false;
+  const fs = require("node:fs");
+  const paths = args.slice(1).filter((arg) => !arg.startsWith("-"));
+  const isFolder = (arg) => {
+    try {
+      return fs.statSync(arg).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (paths.length > 0 && !paths.some(isFolder)) return false;
   require("node:v8").setFlagsFromString("--interrupt-budget=800000");
+  return true;
 }
 
 /**
- * Compiles the bundle with the code cache beside it. When there is none, or V8 rejects it (another
- * node version or flags), this run writes one after it ends, with the functions it compiled; the
- * build writes it first (PYLAZY_WRITE_CODE_CACHE=1), after a lint. A cache that cannot be written
- * (a read-only install) only costs the time it would have saved.
+ * Compiles the bundle with the code cache beside it (`main.cjs.cache`, or `main.cjs.tuned.cache`
+ * after tuneCompiler set its flag). When there is none, or V8 rejects it (another node version or
+ * flags), this run writes one after it ends, with the functions it compiled; the build writes
+ * both first (PYLAZY_WRITE_CODE_CACHE=1), after a lint of a file and one of a folder. A cache that
+ * cannot be written (a read-only install) only costs the time it would have saved.
  */
-function loadCli() {
+function loadCli(tuned) {
   const fs = require("node:fs");
   const path = require("node:path");
   const vm = require("node:vm");
   const Module = require("node:module");
   const file = path.join(__dirname, "..", "dist", "src", "bundle", "main.cjs");
-  const cacheFile = `${file}.cache`;
+  const cacheFile = tuned ? `${file}.tuned.cache` : `${file}.cache`;
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
