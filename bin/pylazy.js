@@ -37,8 +37,8 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
  * Such a run is short, and V8 compiles optimised code on a thread of its own, a copy for each
  * worker thread, and throws some away and compiles it again as new shapes of nodes come; later, it
  * compiles less and with more to go on. On node 20, with two workers, a cold lint of the stdlib
- * took some 14% less time and `--threshold 0` some 19% less. A run over files named one by one
- * (pre-commit's) keeps V8's defaults: the lint of one file took some 7 ms more with it; so does the
+ * took some 14% less time and `--threshold 0` some 19% less. A run over Python files named one
+ * by one (pre-commit's) keeps V8's defaults: the lint of one file took some 7 ms more with it; so does the
  * language server, whose edits took as long either way (README, Speed). Only on V8 11 (node 20),
  * where this was measured: another V8 may not know the flag (it then prints an error). A flag
  * given to node is kept. True when it set the flag (the code cache, which V8 checks against its
@@ -48,15 +48,17 @@ function tuneCompiler() {
   if ((args[0] !== "lint" && args[0] !== "fix") || !process.versions.v8.startsWith("11.")) return false;
   if (process.execArgv.some((option) => option.includes("interrupt-budget"))) return false;
   const fs = require("node:fs");
-  const paths = args.slice(1).filter((arg) => !arg.startsWith("-"));
-  const isFolder = (arg) => {
+  // Files named one by one: some argument names a Python file and none a folder (an option's
+  // value, `--config pylazy.toml`, is neither, and no path at all means the current folder).
+  const names = args.slice(1).filter((arg) => !arg.startsWith("-"));
+  const isFolder = (name) => {
     try {
-      return fs.statSync(arg).isDirectory();
+      return fs.statSync(name).isDirectory();
     } catch {
       return false;
     }
   };
-  if (paths.length > 0 && !paths.some(isFolder)) return false;
+  if (names.some((name) => /\.pyi?$/.test(name)) && !names.some(isFolder)) return false;
   require("node:v8").setFlagsFromString("--interrupt-budget=800000");
   return true;
 }
