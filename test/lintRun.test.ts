@@ -73,6 +73,11 @@ test("worker threads give the same diagnostics and problems as one thread, in th
   assert.equal(two.status, one.status);
   assert.equal(two.stdout, one.stdout);
   assert.equal(two.stderr, one.stderr);
+  // Eight workers each asking for two batches of 16 files: the last ones get none and stop at once.
+  const eight = runCli(["lint", ".", "--no-cache", "--format", "json"], root, { PYLAZY_JOBS: "8" });
+  assert.equal(eight.status, one.status);
+  assert.equal(eight.stdout, one.stdout);
+  assert.equal(eight.stderr, one.stderr);
   const diagnostics = JSON.parse(one.stdout) as { code: string | null; fix_refused: string | null }[];
   const codes = diagnostics.map((d) => d.code);
   assert.equal(codes.filter((code) => code === "LZ001").length, 30);

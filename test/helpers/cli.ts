@@ -15,9 +15,13 @@ export interface CliResult {
 
 /** Runs the built CLI as a user would, without color; `env` adds to the environment. */
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+  // A run that hangs (a worker never told to stop) fails its test instead of holding CI to its limit.
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: CLI_TIMEOUT_MS });
+  if (result.error && (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT") throw new Error(`pylazy ${args.join(" ")} did not end within ${CLI_TIMEOUT_MS / 1000} s`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+const CLI_TIMEOUT_MS = 300_000;
 
 /** A throwaway project: a folder with a pyproject.toml and the given files (text or bytes). */
 export function makeProject(files: Record<string, string | Buffer>, pyproject = "[tool.pylazy]\n"): string {
