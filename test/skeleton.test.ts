@@ -148,6 +148,34 @@ test("the skeleton scan reads strings, comments, brackets, continuations and nes
   assert.deepEqual(lines.slice(19), source.split("\n").slice(19), "a one-line def and a lambda stay");
 });
 
+test("the skeleton scan finds a string's prefix from its quote, and reads each kind of string to its end", () => {
+  // Lines whose strings the scan must end where Python does; a miss would swallow or cut a def.
+  const source = String.raw`def a(x=")#(", y='''it's (''', z=Rb'\\'):
+    return fr'{x}' + rf"{{y}}" + BR'(' + U'#' + f'{x:{y}}' + f"{d['k']}" + b'''[''' + u"""a "b" \""""
+def b():
+    s = f'''{x}
+    (''' + 'é' + r"\""
+    return s
+class C:
+    def m(self, k=f"{1}{{"):
+        return k
+    n = 1
+`;
+  const skeleton = functionSkeleton(source)!;
+  assert.ok(skeleton);
+  assert.equal(skeleton.bodies.length, 3);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pylazy-skeleton-"));
+  try {
+    writeFileSync(path.join(dir, "original.py"), source);
+    writeFileSync(path.join(dir, "skeleton.py"), skeleton.text);
+    const pairs = [[path.join(dir, "original.py"), path.join(dir, "skeleton.py")]];
+    const result = JSON.parse(execFileSync("python3", ["-c", ORACLE], { input: JSON.stringify(pairs), encoding: "utf8" })) as { checked: number; failures: string[] };
+    assert.deepEqual(result, { checked: 1, failures: [] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the skeleton scan gives up where it could be wrong", () => {
   // Python 3.12 lets an f-string's replacement field hold the f-string's own quote.
   assert.equal(functionSkeleton('def f():\n    return f"{x["a"]}"\n'), undefined);
