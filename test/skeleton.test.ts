@@ -181,8 +181,10 @@ test("the skeleton scan gives up where it could be wrong", () => {
   assert.equal(functionSkeleton('def f():\n    return f"{x["a"]}"\n'), undefined);
   // A tab whose width decides whether a line is in the body.
   assert.equal(functionSkeleton("if x:\n        def f():\n\t    pass\n"), undefined);
-  // An unterminated string.
+  // An unterminated string, also one whose last character is a backslash.
   assert.equal(functionSkeleton("def f():\n    return 'abc\n"), undefined);
+  for (const quote of ["'", '"""', "f'"]) assert.equal(functionSkeleton(`def f():\n    return ${quote}abc\\`), undefined, quote);
+  assert.equal(functionSkeleton("def f():\n    return 'abc\\\r"), undefined);
   // A kept body stays whole, and a body nested in it is blanked on its own.
   const kept = functionSkeleton("def f():\n    x = 1\n    def g():\n        return 2\n    return g\n", (start, end) => end - start > 40)!;
   assert.equal(kept.text, "def f():\n    x = 1\n    def g():\n        0       \n    return g\n");

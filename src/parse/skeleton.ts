@@ -276,6 +276,9 @@ function stringFrom(source: string, quote: number): number {
   let j = quote + (triple ? 3 : 1);
   let braces = 0;
   for (;;) {
+    // Checked before the pattern too: a backslash at the very end steps past the text, where a
+    // sticky pattern fails and puts lastIndex back to 0.
+    if (j >= source.length) throw new Inconsistent();
     ordinary.lastIndex = j;
     ordinary.test(source);
     j = ordinary.lastIndex;
