@@ -7,8 +7,11 @@ import { test } from "node:test";
 import { moduleNameForFile } from "../src/analysis/modulePath.js";
 import { PreScan } from "../src/analysis/prescan.js";
 import { lintSource } from "../src/engine/lintSource.js";
+import { parsePython } from "../src/parse/parser.js";
+import type { SyntaxNode, Tree } from "../src/parse/parser.js";
 import type { LintOptions } from "../src/engine/lintSource.js";
 import { functionSkeleton } from "../src/parse/skeleton.js";
+import type { Skeleton } from "../src/parse/skeleton.js";
 import { decodePythonSource } from "../src/parse/source.js";
 import { costTableFromSummary } from "../src/profile/costs.js";
 import { builtinEstimates } from "../src/profile/estimates.js";
@@ -83,6 +86,30 @@ for original, skeleton in json.load(sys.stdin):
 print(json.dumps({"checked": checked, "failures": failures}))
 `;
 
+/**
+ * The skeleton's text with the line endings of its blanked bodies put back: the text whose rows
+ * the skeleton's parse reports (parser.ts takes the points around the skipped bodies from the
+ * module's text), for Python to parse.
+ */
+function withLineEndings(source: string, skeleton: Skeleton): string {
+  let text = skeleton.text;
+  for (const { start, end } of skeleton.bodies) text = text.slice(0, start + 1) + source.slice(start + 1, end).replace(/[^\r\n]/g, " ") + text.slice(end);
+  return text;
+}
+
+/** The skeleton is the source with each of its bodies, and nothing else, replaced by `0` and spaces. */
+function assertBlankedAsSaid(source: string, skeleton: Skeleton): void {
+  let expected = "";
+  let at = 0;
+  for (const { start, end } of skeleton.bodies) {
+    assert.ok(start >= at && end > start);
+    expected += source.slice(at, start) + "0" + " ".repeat(end - start - 1);
+    at = end;
+  }
+  assert.equal(skeleton.text, expected + source.slice(at));
+  assert.equal(skeleton.blanked, skeleton.bodies.reduce((sum, { start, end }) => sum + end - start - 1, 0));
+}
+
 test("a skeleton is the module with its function bodies replaced by `0`, as Python parses both", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pylazy-skeleton-"));
   try {
@@ -91,13 +118,12 @@ test("a skeleton is the module with its function bodies replaced by `0`, as Pyth
     for (const [index, { source }] of files.entries()) {
       const skeleton = functionSkeleton(source);
       if (skeleton === undefined) continue;
-      assert.equal(skeleton.text.length, source.length);
-      assert.equal(skeleton.text.replace(/[^\r\n]/g, ""), source.replace(/[^\r\n]/g, ""), "line endings stay");
+      assertBlankedAsSaid(source, skeleton);
       blanked += skeleton.blanked;
       const original = path.join(dir, `${index}.py`);
       const stripped = path.join(dir, `${index}.skeleton.py`);
       writeFileSync(original, source);
-      writeFileSync(stripped, skeleton.text);
+      writeFileSync(stripped, withLineEndings(source, skeleton));
       pairs.push([original, stripped]);
     }
     assert.ok(pairs.length > files.length * 0.9, `most files have a skeleton (${pairs.length} of ${files.length})`);
@@ -137,7 +163,8 @@ test("the skeleton scan reads strings, comments, brackets, continuations and nes
   ].join("\n");
   const skeleton = functionSkeleton(source)!;
   assert.ok(skeleton);
-  const lines = skeleton.text.split("\n");
+  assertBlankedAsSaid(source, skeleton);
+  const lines = withLineEndings(source, skeleton).split("\n");
   assert.deepEqual(lines.slice(0, 4), source.split("\n").slice(0, 4), "decorators, defaults and annotations stay");
   assert.equal(lines[4], "    0" + " ".repeat(source.split("\n")[4].length - 5));
   for (const line of lines.slice(5, 12)) assert.equal(line.trim(), "", "the rest of the body is blank");
@@ -167,7 +194,7 @@ class C:
   const dir = mkdtempSync(path.join(os.tmpdir(), "pylazy-skeleton-"));
   try {
     writeFileSync(path.join(dir, "original.py"), source);
-    writeFileSync(path.join(dir, "skeleton.py"), skeleton.text);
+    writeFileSync(path.join(dir, "skeleton.py"), withLineEndings(source, skeleton));
     const pairs = [[path.join(dir, "original.py"), path.join(dir, "skeleton.py")]];
     const result = JSON.parse(execFileSync("python3", ["-c", ORACLE], { input: JSON.stringify(pairs), encoding: "utf8" })) as { checked: number; failures: string[] };
     assert.deepEqual(result, { checked: 1, failures: [] });
@@ -190,11 +217,27 @@ test("the skeleton scan gives up where it could be wrong", () => {
   assert.equal(kept.text, "def f():\n    x = 1\n    def g():\n        0       \n    return g\n");
 });
 
-test("a blanked body keeps every line ending where it was, \\n, \\r\\n and a lone \\r alike", () => {
-  const source = "def f():\r\n    a = 1\r\n\n    b = 2\r    c = 3\n" + "    d = 4\n".repeat(3) + "x = 1\r\n";
+test("a blanked body's line endings become spaces, and its parse has the rows of the text around it (\\n, \\r\\n and a lone \\r alike)", () => {
+  const source = "def f():\r\n    a = 1\r\n\n    b = 2\r    c = 3\n" + "    d = 4\n".repeat(3) + "x = 1\r\n\ndef g(\n  y):  # g\n    return y\r\nz = 2\n";
   const skeleton = functionSkeleton(source)!;
-  assert.equal(skeleton.text.length, source.length);
-  assert.equal(skeleton.text, source.replace(/^(def f\(\):\r\n {4})a = 1([^]*)(x = 1\r\n)$/, (_, head: string, body: string, tail: string) => `${head}0${" ".repeat(4)}${body.replace(/[^\r\n]/g, " ")}${tail}`));
+  assertBlankedAsSaid(source, skeleton);
+  assert.equal(skeleton.bodies.length, 2);
+  assert.ok(!/[\r\n]/.test(skeleton.text.slice(skeleton.bodies[0].start, skeleton.bodies[0].end)));
+  const skip = skeleton.bodies.map(({ start, end }) => ({ start: start + 1, end }));
+  const nodes = (tree: Tree): string[] => {
+    const found: string[] = [];
+    const walk = (node: SyntaxNode): void => {
+      found.push(`${node.type} ${node.startIndex}-${node.endIndex} ${node.startPosition.row}:${node.startPosition.column}-${node.endPosition.row}:${node.endPosition.column}`);
+      for (const child of node.children) walk(child);
+    };
+    walk(tree.rootNode);
+    return found;
+  };
+  const parsed = nodes(parsePython(skeleton.text, undefined, skip, source));
+  assert.deepEqual(parsed, nodes(parsePython(withLineEndings(source, skeleton), undefined, skip)), "the same tree as with the body's line endings in place");
+  // tree-sitter starts a row at \n only.
+  assert.ok(parsed.includes("assignment 72-77 7:0-7:5"), "x = 1 on its own row");
+  assert.ok(parsed.includes("assignment 112-117 12:0-12:5"), "z = 2 on its own row");
 });
 
 const base = (costs: CostTable, thresholdMs: number, strategy: LintOptions["strategy"] = "function"): LintOptions => ({ costs, thresholdMs, keepEager: [], rules, strategy, targetVersion: "py311" });

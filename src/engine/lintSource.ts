@@ -232,7 +232,7 @@ function analyseSkeleton(filename: string, source: string, file: FileModule, opt
 
 /** Parses a text with blanked bodies (each `0` and spaces: the parser passes over the spaces) and analyses it, unless it has a syntax error. */
 function analyseBlanked(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, { text, bodies }: Pick<Skeleton, "text" | "bodies">): FileAnalysis | undefined {
-  const tree = parsePython(text, undefined, bodies.map(({ start, end }) => ({ start: start + 1, end })));
+  const tree = parsePython(text, undefined, bodies.map(({ start, end }) => ({ start: start + 1, end })), source);
   if (tree.rootNode.hasError) return undefined;
   const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
   return analyseTree(analysis, text, options, kept) ? analysis : undefined;

@@ -96,11 +96,13 @@ function bufferSizeFor(text: string): number {
  * text, [start, end) in ascending order, that the parser passes over as if they were not there;
  * offsets stay those of the whole text. A skeleton (skeleton.ts) skips its blanked bodies: the
  * spaces it put there cost the parser about a third of its time, and compacting the text instead
- * would move every offset.
+ * would move every offset. `lineText`: a text with the same length whose line endings give the
+ * rows and columns of the text around the skipped ranges (a skeleton's blanked bodies have none);
+ * what the skipped ranges hold is never read.
  */
-export function parsePython(source: string, oldTree?: Parser.Tree, skip: readonly { start: number; end: number }[] = []): Parser.Tree {
+export function parsePython(source: string, oldTree?: Parser.Tree, skip: readonly { start: number; end: number }[] = [], lineText = source): Parser.Tree {
   const { text, statementStarts } = maskLazyKeywords(source);
-  const includedRanges = skip.some(({ start, end }) => end > start) ? rangesBetween(text, skip) : undefined;
+  const includedRanges = skip.some(({ start, end }) => end > start) ? rangesBetween(text.length, lineText, skip) : undefined;
   let tree = pythonParser().parse(text, oldTree, { bufferSize: bufferSizeFor(text), includedRanges });
   const real = statementStarts.filter((offset) => startsImportStatement(tree, offset));
   if (real.length < statementStarts.length) {
@@ -113,8 +115,8 @@ export function parsePython(source: string, oldTree?: Parser.Tree, skip: readonl
   return tree;
 }
 
-/** The ranges of `text` around the skipped ones, as tree-sitter takes them (with their points). */
-function rangesBetween(text: string, skip: readonly { start: number; end: number }[]): Parser.Range[] {
+/** The ranges of a text of `length` around the skipped ones, as tree-sitter takes them (with their points in `lineText`). */
+function rangesBetween(length: number, lineText: string, skip: readonly { start: number; end: number }[]): Parser.Range[] {
   const spans: [number, number][] = [];
   let at = 0;
   for (const { start, end } of skip) {
@@ -122,8 +124,8 @@ function rangesBetween(text: string, skip: readonly { start: number; end: number
     if (start > at) spans.push([at, start]);
     at = end;
   }
-  if (at < text.length || spans.length === 0) spans.push([at, text.length]);
-  const points = treePoints(text, spans.flat());
+  if (at < length || spans.length === 0) spans.push([at, length]);
+  const points = treePoints(lineText, spans.flat());
   return spans.map(([startIndex, endIndex], index) => ({ startIndex, endIndex, startPosition: points[2 * index], endPosition: points[2 * index + 1] }));
 }
 

@@ -4,10 +4,13 @@
  *
  * Nothing in a function body runs while the module is being imported (a nested `def` or `class`
  * there runs when the function does), so the skeleton keeps every import-time use of every name,
- * in the same place, and every use in a kept body. It keeps every offset and line too: each blanked character becomes a space
- * (line endings stay), and the body's first line becomes `0`, an expression statement at the
- * body's indentation, so that the `def` stays a `def`. Parsing the skeleton costs a fraction of
- * parsing the module when most of its text is in function bodies, as in a test module.
+ * in the same place, and every use in a kept body. It keeps every offset: the body's first
+ * character becomes `0`, an expression statement at the body's indentation, so that the `def`
+ * stays a `def`, and every other character of the body a space, line endings included (keeping
+ * them took a pass over each body, line by line). Its parse skips the bodies (parser.ts) and
+ * takes the rows and columns of the text around them from the module's text. Parsing the
+ * skeleton costs a fraction of parsing the module when most of its text is in function bodies,
+ * as in a test module.
  *
  * The scan is a Python tokenizer reduced to what finds bodies: strings (all prefixes, triple
  * quotes, escapes), comments, brackets, backslash continuations and indentation. Where it could be
@@ -84,7 +87,7 @@ function blankBodies(source: string, lines: readonly LogicalLine[], keep: (start
   let at = 0;
   let blanked = 0;
   for (const { start, end } of bodies) {
-    parts.push(source.slice(at, start), "0", blank(source.slice(start + 1, end)));
+    parts.push(source.slice(at, start), "0", spaces(end - start - 1));
     blanked += end - start - 1;
     at = end;
   }
@@ -100,27 +103,6 @@ function deeper(line: LogicalLine, header: LogicalLine): boolean {
 }
 
 class Inconsistent extends Error {}
-
-/** Spaces for every character but line endings (found with indexOf: a pattern over the text cost twice as much). */
-function blank(text: string): string {
-  const parts: string[] = [];
-  // The next \r, kept from line to line: looked for again only once passed (a text with one \r
-  // and many \n lines would otherwise be read to its end on every line).
-  let cr = text.indexOf("\r");
-  let at = 0;
-  while (at < text.length) {
-    let lineEnd = text.indexOf("\n", at);
-    if (lineEnd === -1) lineEnd = text.length;
-    if (cr !== -1 && cr < at) cr = text.indexOf("\r", at);
-    if (cr !== -1 && cr < lineEnd) lineEnd = cr;
-    if (lineEnd > at) parts.push(spaces(lineEnd - at));
-    let next = lineEnd;
-    while (next < text.length && (text.charCodeAt(next) === LF || text.charCodeAt(next) === CR)) next++;
-    parts.push(text.slice(lineEnd, next));
-    at = next;
-  }
-  return parts.join("");
-}
 
 const SPACES = " ".repeat(4096);
 
