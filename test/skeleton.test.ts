@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { firstAtOrAfter, wordPositions } from "../src/analysis/model.js";
 import { moduleNameForFile } from "../src/analysis/modulePath.js";
 import { PreScan } from "../src/analysis/prescan.js";
 import { lintSource } from "../src/engine/lintSource.js";
@@ -136,6 +137,249 @@ test("a skeleton is the module with its function bodies replaced by `0`, as Pyth
   }
 });
 
+// Python's view of a skeleton that keeps the bodies mentioning some words: each such body keeps
+// the statements that mention one (a compound one keeps its clauses' headers, and each block is
+// judged on its own), a docstring, `global` and `nonlocal`, and the headers of definitions; every
+// run of other statements becomes `0` where it starts; a `match` statement stays or goes whole.
+const KEPT_ORACLE = String.raw`
+import ast, json, re, sys
+
+def start(node, lines):
+    at = [(node.lineno, node.col_offset)]
+    for decorator in getattr(node, "decorator_list", []):
+        at.append((decorator.lineno, len(lines[decorator.lineno - 1][:decorator.col_offset].rstrip()) - 1))
+    return min(at)
+
+def zero(line, column):
+    value = ast.Constant(0)
+    expr = ast.Expr(value)
+    for part in (value, expr):
+        part.lineno, part.col_offset, part.end_lineno, part.end_col_offset = line, column, line, column + 1
+    return expr
+
+def dump(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.stmt, ast.excepthandler)):
+            node.end_lineno = node.end_col_offset = None
+    return ast.dump(tree, include_attributes=True)
+
+def check(text, skeleton, words):
+    lines = [line.encode("utf-8") for line in re.split(r"\r\n|\r|\n", text)]
+    pattern = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(word.encode()) for word in words) + rb")(?!\w)")
+
+    def segment(first, last):
+        (line, column), end = start(first, lines), (last.end_lineno, last.end_col_offset)
+        if line == end[0]:
+            return lines[line - 1][column:end[1]]
+        return b"\n".join([lines[line - 1][column:]] + lines[line:end[0] - 1] + [lines[end[0] - 1][:end[1]]])
+
+    def inline(owner, body):
+        line, column = start(body[0], lines)
+        return bool(lines[line - 1][:column].strip())
+
+    def function(node):
+        if inline(node, node.body):
+            return
+        if pattern.search(segment(node.body[0], node.body[-1])):
+            node.body = block(node.body, True)
+        else:
+            node.body = [zero(*start(node.body[0], lines))]
+
+    def clause_block(owner, body):
+        return body if inline(owner, body) else block(body, False)
+
+    def clauses(node):
+        if isinstance(node, ast.If):
+            node.body = clause_block(node, node.body)
+            if node.orelse:
+                line, column = start(node.orelse[0], lines)
+                if isinstance(node.orelse[0], ast.If) and lines[line - 1][column:].startswith(b"elif"):
+                    clauses(node.orelse[0])
+                else:
+                    node.orelse = clause_block(node, node.orelse)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.Try, getattr(ast, "TryStar", ast.Try), ast.With, ast.AsyncWith)):
+            node.body = clause_block(node, node.body)
+            for handler in getattr(node, "handlers", []):
+                handler.body = clause_block(handler, handler.body)
+            if getattr(node, "orelse", None):
+                node.orelse = clause_block(node, node.orelse)
+            if getattr(node, "finalbody", None):
+                node.finalbody = clause_block(node, node.finalbody)
+
+    def block(statements, function_body):
+        kept, run = [], False
+        for index, statement in enumerate(statements):
+            line, column = start(statement, lines)
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function(statement)
+            elif isinstance(statement, ast.ClassDef):
+                if not inline(statement, statement.body):
+                    statement.body = block(statement.body, False)
+            elif (function_body and index == 0 and re.match(rb"[rRbBuUfF]{0,2}['\"]", lines[line - 1][column:])) or isinstance(statement, (ast.Global, ast.Nonlocal)):
+                pass
+            elif not pattern.search(segment(statement, statement)):
+                if not run:
+                    kept.append(zero(line, column))
+                run = True
+                continue
+            elif statement.end_lineno > line:
+                clauses(statement)
+            kept.append(statement)
+            run = False
+        return kept
+
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.__dict__["seen"] = False
+    # Functions that are not inside a function: every other one is reached through its outer body.
+    def outer(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                function(child)
+            else:
+                outer(child)
+    outer(tree)
+    return dump(tree) == dump(ast.parse(skeleton))
+
+checked, failures = 0, []
+for original, skeleton, words in json.load(sys.stdin):
+    text = open(original, encoding="utf-8").read()
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        continue
+    if not check(text, open(skeleton, encoding="utf-8").read(), words):
+        failures.append(original)
+    checked += 1
+print(json.dumps({"checked": checked, "failures": failures}))
+`;
+
+/** A skeleton that keeps the bodies, and in them the statements, that mention one of the words (as lint's does). */
+function mentioning(source: string, words: readonly string[]): Skeleton | undefined {
+  const positions = wordPositions(source, words);
+  return functionSkeleton(source, (start, end) => {
+    const index = firstAtOrAfter(positions, start);
+    return index < positions.length && positions[index] < end;
+  });
+}
+
+function runKeptOracle(cases: { source: string; words: readonly string[] }[]): { checked: number; failures: string[] } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pylazy-skeleton-"));
+  try {
+    const triples: [string, string, readonly string[]][] = [];
+    for (const [index, { source, words }] of cases.entries()) {
+      const skeleton = mentioning(source, words);
+      if (skeleton === undefined) continue;
+      assertBlankedAsSaid(source, skeleton);
+      const original = path.join(dir, `${index}.py`);
+      const stripped = path.join(dir, `${index}.skeleton.py`);
+      writeFileSync(original, source);
+      writeFileSync(stripped, withLineEndings(source, skeleton));
+      triples.push([original, stripped, words]);
+    }
+    return JSON.parse(execFileSync("python3", ["-c", KEPT_ORACLE], { input: JSON.stringify(triples), encoding: "utf8", maxBuffer: 1 << 26 })) as { checked: number; failures: string[] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("a skeleton that keeps the bodies mentioning some words keeps in them the statements that do, as Python parses both", () => {
+  const words = ["os", "mock", "support", "re", "__all__", "globals", "exec", "warnings", "__name__"];
+  const result = runKeptOracle(files.map(({ source }) => ({ source, words })));
+  assert.deepEqual(result.failures, []);
+  assert.ok(result.checked > files.length * 0.9, `Python checked most files (${result.checked} of ${files.length})`);
+});
+
+test("a kept body keeps its docstring, declarations, definitions' headers and the clauses of what it keeps", () => {
+  const source = [
+    "import os",
+    "def f(path):",
+    '    """Docstring."""',
+    "    global cache",
+    "    a = 1",
+    "    b = 2",
+    "    if a:",
+    "        c = 3",
+    "        d = os.sep",
+    "    elif b:",
+    "        e = 4",
+    "    else:",
+    "        pass",
+    "    try:",
+    "        x = 1",
+    "    except OSError:",
+    "        y = os.error",
+    "    finally:",
+    "        z = 3",
+    "    @decorator",
+    "    def inner():",
+    "        return os",
+    "    class Inner:",
+    "        one = 1",
+    "        two = os.name",
+    "    match path:",
+    "        case 1:",
+    "            os.x",
+    "        case _:",
+    "            pass",
+    "    with open(path) as handle:",
+    "        data = handle.read()",
+    "    for item in os.listdir():",
+    "        print(item)",
+    "    return a",
+    "def g():",
+    "    return 1",
+    "",
+  ].join("\n");
+  const skeleton = mentioning(source, ["os"])!;
+  assert.ok(skeleton);
+  const kept = withLineEndings(source, skeleton)
+    .split("\n")
+    .map((line) => line.trimEnd());
+  assert.deepEqual(kept, [
+    "import os",
+    "def f(path):",
+    '    """Docstring."""',
+    "    global cache",
+    "    0",
+    "",
+    "    if a:",
+    "        0",
+    "        d = os.sep",
+    "    elif b:",
+    "        0",
+    "    else:",
+    "        0",
+    "    try:",
+    "        0",
+    "    except OSError:",
+    "        y = os.error",
+    "    finally:",
+    "        0",
+    "    @decorator",
+    "    def inner():",
+    "        return os",
+    "    class Inner:",
+    "        0",
+    "        two = os.name",
+    "    match path:",
+    "        case 1:",
+    "            os.x",
+    "        case _:",
+    "            pass",
+    "    0",
+    "",
+    "    for item in os.listdir():",
+    "        0",
+    "    0",
+    "def g():",
+    "    0",
+    "",
+  ]);
+  assert.deepEqual(runKeptOracle([{ source, words: ["os"] }]), { checked: 1, failures: [] });
+});
+
 test("the skeleton scan reads strings, comments, brackets, continuations and nesting as Python does", () => {
   const source = [
     "import numpy as np",
@@ -212,9 +456,9 @@ test("the skeleton scan gives up where it could be wrong", () => {
   assert.equal(functionSkeleton("def f():\n    return 'abc\n"), undefined);
   for (const quote of ["'", '"""', "f'"]) assert.equal(functionSkeleton(`def f():\n    return ${quote}abc\\`), undefined, quote);
   assert.equal(functionSkeleton("def f():\n    return 'abc\\\r"), undefined);
-  // A kept body stays whole, and a body nested in it is blanked on its own.
-  const kept = functionSkeleton("def f():\n    x = 1\n    def g():\n        return 2\n    return g\n", (start, end) => end - start > 40)!;
-  assert.equal(kept.text, "def f():\n    x = 1\n    def g():\n        0       \n    return g\n");
+  // A kept body is judged statement by statement, and a body nested in it on its own.
+  const kept = functionSkeleton("def f():\n    x = 1\n    def g():\n        return 2\n    return g\n", (start, end) => end - start > 40 || end - start === 5)!;
+  assert.equal(kept.text, "def f():\n    x = 1\n    def g():\n        0       \n    0       \n");
 });
 
 test("a blanked body's line endings become spaces, and its parse has the rows of the text around it (\\n, \\r\\n and a lone \\r alike)", () => {

@@ -167,11 +167,11 @@ function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions,
 }
 
 /**
- * Words that keep a function body in the skeleton besides the names imports bind (see
- * lintSkeleton): what the safety checks read in function bodies (dynamic access to the module's
- * globals, among them `sys.modules[__name__]`; `__all__`; `TYPE_CHECKING`). A function-level
- * `import` of a related module matters when the package it binds reaches a heavy submodule
- * (namesReachingSubmodules), and it spells that name, which keeps its body; a function-level
+ * Words that keep a function body, and the statements in it, in the skeleton besides the names
+ * imports bind (see lintSkeleton): what the safety checks read in function bodies (dynamic access
+ * to the module's globals, among them `sys.modules[__name__]`; `__all__`; `TYPE_CHECKING`). A
+ * function-level `import` of a related module matters when the package it binds reaches a heavy
+ * submodule (namesReachingSubmodules), and it spells that name, which keeps it; a function-level
  * from-import matters only through the name it binds, which is one the analysis follows (kept, or
  * the analysis gives up) or none of its business.
  */
@@ -188,10 +188,14 @@ const SKELETON_MIN_SHARE = 0.25;
  *   and LZ006 need an import that is not), and LZ002 names the first import-time use: a skeleton
  *   without any function body decides, and often only its start (analysePrefix). Patterns guess
  *   when to try this first.
- * - otherwise a skeleton that keeps every function body that mentions a name bound by an `import`
- *   of a related module or by a from-import of a heavy one (as patterns read the imports), or a
- *   word in KEPT_FOR, decides; when the analysis follows a name the skeleton did not keep bodies
- *   for, the whole text is parsed instead.
+ * - otherwise a skeleton that keeps, in every function body, every statement that mentions a name
+ *   bound by an `import` of a related module or by a from-import of a heavy one (as patterns read
+ *   the imports), or a word in KEPT_FOR, decides; when the analysis follows a name the skeleton did
+ *   not keep statements for, the whole text is parsed instead. A statement that mentions none of
+ *   them can neither bind nor read one (the focused model skips it for that reason), and a fix's
+ *   place in a function (importBlock.ts) depends only on what the skeleton keeps whatever it
+ *   mentions: the docstring, `global` and `nonlocal`, definitions' headers, and where the first
+ *   statement after them starts (a blanked run's `0` starts there).
  * A file with a lazy construct is left to the whole text: a skeleton's analysis that finds one
  * gives up (the construct's name keeps no body; a bare skeleton decides only imports used at
  * import time). A syntax error inside a blanked body goes unseen,

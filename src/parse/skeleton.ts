@@ -53,47 +53,172 @@ export function moduleLines(source: string): ModuleLines {
 }
 
 /**
- * `keep(start, end)`: whether the body in [start, end) stays as it is. `lines`: the source's
- * moduleLines, when they are at hand already (a caller that makes two skeletons scans once).
+ * `keep(start, end)`: whether the text in [start, end) stays, asked of each function body, and in
+ * a body that stays, of each of its statements (a statement that does not stay is blanked as a
+ * body is, see keptBlock). `lines`: the source's moduleLines, when they are at hand already (a
+ * caller that makes two skeletons scans once).
  */
 export function functionSkeleton(source: string, keep: (start: number, end: number) => boolean = () => false, lines: ModuleLines = moduleLines(source)): Skeleton | undefined {
   if (lines === undefined) return undefined;
   try {
-    return blankBodies(source, lines, keep);
+    return new Blanker(source, lines, keep).skeleton();
   } catch (error) {
     if (error instanceof Inconsistent) return undefined;
     throw error;
   }
 }
 
-function blankBodies(source: string, lines: readonly LogicalLine[], keep: (start: number, end: number) => boolean): Skeleton | undefined {
-  const bodies: { start: number; end: number }[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    const header = lines[index];
-    if (!header.blockDef) continue;
-    const first = lines[index + 1];
-    if (first === undefined || !deeper(first, header)) return undefined;
-    let last = index + 1;
-    while (last + 1 < lines.length && deeper(lines[last + 1], header)) last++;
-    // From the body's first token to the end of its last line's last token; a kept body is
-    // scanned on, so that the functions nested in it can be blanked on their own.
-    if (!keep(first.start, lines[last].end)) {
-      bodies.push({ start: first.start, end: lines[last].end });
-      index = last;
+class Blanker {
+  /** The blanked ranges, in order. */
+  private readonly bodies: { start: number; end: number }[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly lines: readonly LogicalLine[],
+    private readonly keep: (start: number, end: number) => boolean,
+  ) {}
+
+  skeleton(): Skeleton {
+    const { lines, bodies, source } = this;
+    for (let index = 0; index < lines.length; index++) {
+      if (lines[index].blockDef) index = this.functionBody(index);
+    }
+    if (bodies.length === 0) return { text: source, bodies, blanked: 0 };
+    const parts: string[] = [];
+    let at = 0;
+    let blanked = 0;
+    for (const { start, end } of bodies) {
+      parts.push(source.slice(at, start), "0", spaces(end - start - 1));
+      blanked += end - start - 1;
+      at = end;
+    }
+    parts.push(source.slice(at));
+    return { text: parts.join(""), bodies, blanked };
+  }
+
+  /**
+   * The body of the `def` on line `header`: blanked from its first token to the end of its last
+   * line's last token, or, when it stays, blanked statement by statement. The index of its last line.
+   */
+  private functionBody(header: number): number {
+    const last = this.blockEnd(header);
+    const { start } = this.lines[header + 1];
+    if (this.keep(start, this.lines[last].end)) this.keptBlock(header + 1, last, true);
+    else this.blank(header + 1, last);
+    return last;
+  }
+
+  /** The last line of the block whose header is on line `header` (the lines below it that are indented deeper). */
+  private blockEnd(header: number): number {
+    const { lines } = this;
+    if (header + 1 >= lines.length || !deeper(lines[header + 1], lines[header])) throw new Inconsistent();
+    let last = header + 1;
+    while (last + 1 < lines.length && deeper(lines[last + 1], lines[header])) last++;
+    return last;
+  }
+
+  /**
+   * A block that stays, lines `from` to `to`: each of its statements that `keep` does not keep is
+   * blanked (runs of them as one), so that `0` stands where the run starts, at the block's
+   * indentation. Some stay whatever `keep` says, for the block to keep its shape: a definition's
+   * header and decorators (its body is judged on its own), a function's docstring and its `global`
+   * and `nonlocal` declarations (a function-level import goes after them), and the headers of a
+   * compound statement that stays (each of its blocks is judged on its own). A compound statement
+   * of another kind (`match`, whose block holds only `case` clauses) stays or goes whole.
+   */
+  private keptBlock(from: number, to: number, functionBody: boolean): void {
+    const { lines, source } = this;
+    let runStart = -1;
+    const endRun = (last: number): void => {
+      if (runStart >= 0) this.blank(runStart, last);
+      runStart = -1;
+    };
+    let index = from;
+    while (index <= to) {
+      const line = lines[index];
+      const last = this.statementEnd(index, to);
+      const word = leadingWord(source, line.start);
+      if (word === "@" || word === "class" || isDefHeader(source, line.start)) {
+        endRun(index - 1);
+        this.definition(index, last);
+      } else if ((functionBody && index === from && startsString(source, line.start)) || word === "global" || word === "nonlocal") {
+        endRun(index - 1);
+      } else if (!this.keep(line.start, lines[last].end)) {
+        if (runStart < 0) runStart = index;
+      } else {
+        endRun(index - 1);
+        if (last > index && COMPOUND.has(word)) this.clauses(index, last);
+      }
+      index = last + 1;
+    }
+    endRun(to);
+  }
+
+  /** A statement that starts on line `index`: its last line, past its clauses (`else:`…) and, from a decorator, the definition. */
+  private statementEnd(index: number, to: number): number {
+    const { lines, source } = this;
+    let last = index;
+    for (;;) {
+      let next = last + 1;
+      while (next <= to && deeper(lines[next], lines[index])) next++;
+      if (next > to || deeper(lines[index], lines[next])) return next - 1;
+      const word = leadingWord(source, lines[last].start);
+      if (word === "@" || CLAUSES.has(leadingWord(source, lines[next].start))) last = next;
+      else return next - 1;
     }
   }
-  if (bodies.length === 0) return { text: source, bodies, blanked: 0 };
-  const parts: string[] = [];
-  let at = 0;
-  let blanked = 0;
-  for (const { start, end } of bodies) {
-    parts.push(source.slice(at, start), "0", spaces(end - start - 1));
-    blanked += end - start - 1;
-    at = end;
+
+  /** Decorators, then a `def` or a `class` (lines `from` to `to`): headers stay, bodies are judged on their own. */
+  private definition(from: number, to: number): void {
+    let header = from;
+    while (header < to && leadingWord(this.source, this.lines[header].start) === "@") header++;
+    if (header === to) return; // a one-line definition, or one this scan does not know
+    if (this.lines[header].blockDef) this.functionBody(header);
+    else if (leadingWord(this.source, this.lines[header].start) === "class") this.keptBlock(header + 1, to, false);
   }
-  parts.push(source.slice(at));
-  return { text: parts.join(""), bodies, blanked };
+
+  /** A compound statement that stays (lines `from` to `to`): each clause's header stays, each block is judged on its own. */
+  private clauses(from: number, to: number): void {
+    let header = from;
+    while (header <= to) {
+      const last = header + 1 <= to && deeper(this.lines[header + 1], this.lines[header]) ? this.blockEnd(header) : header;
+      if (last > header) this.keptBlock(header + 1, Math.min(last, to), false);
+      header = last + 1;
+    }
+  }
+
+  /** Blanks lines `from` to `to`, from the first one's first token to the last one's last. */
+  private blank(from: number, to: number): void {
+    this.bodies.push({ start: this.lines[from].start, end: this.lines[to].end });
+  }
 }
+
+/** Statements with blocks of statements, which keptBlock blanks statement by statement. */
+const COMPOUND = new Set(["if", "for", "while", "try", "with", "async"]);
+/** Words that start a clause of the statement above: its `else:`, `except …:`. */
+const CLAUSES = new Set(["elif", "else", "except", "finally"]);
+
+function isDefHeader(source: string, at: number): boolean {
+  DEF_HEADER.lastIndex = at;
+  return DEF_HEADER.test(source);
+}
+
+/** The word at `at` (letters, digits, `_`), or `@` for a decorator. */
+function leadingWord(source: string, at: number): string {
+  if (source.charCodeAt(at) === 64) return "@";
+  WORD.lastIndex = at;
+  return WORD.test(source) ? source.slice(at, WORD.lastIndex) : "";
+}
+
+const WORD = /[A-Za-z_0-9\u0080-\uffff]+/y;
+
+/** Whether a string literal starts at `at` (with or without a prefix). */
+function startsString(source: string, at: number): boolean {
+  STRING_START.lastIndex = at;
+  return STRING_START.test(source);
+}
+
+const STRING_START = /[rRbBuUfF]{0,2}['"]/y;
 
 /** A line is in the body when it is indented deeper by both of Python's measures (when they disagree: give up). */
 function deeper(line: LogicalLine, header: LogicalLine): boolean {
