@@ -192,6 +192,28 @@ export class SemanticModel {
     for (const node of nodes) if (node) this.visit(node, state);
   }
 
+  /**
+   * Visits the named children of a node that has no rule of its own (an expression, a call's
+   * arguments). A focused model skips a child when no focus word starts between it and the next
+   * child (or the node's end): an identifier is a named node, so a child that reads or binds a
+   * focus name spells it, and the same argument as for statements (ModelOptions.focusNames) holds
+   * for the rest; in a long statement most of the tree is such children.
+   */
+  private visitChildren(node: SyntaxNode, state: WalkState): void {
+    const children = node.namedChildren;
+    const positions = this.focus;
+    if (!positions) {
+      for (const child of children) this.visit(child, state);
+      return;
+    }
+    for (let index = 0; index < children.length; index++) {
+      const child = children[index];
+      const limit = index + 1 < children.length ? children[index + 1].startIndex : node.endIndex;
+      const next = firstAtOrAfter(positions, child.startIndex);
+      if (next < positions.length && positions[next] < limit) this.visit(child, state);
+    }
+  }
+
   private visit(node: SyntaxNode, state: WalkState): void {
     switch (node.type) {
       case "comment":
@@ -300,12 +322,12 @@ export class SemanticModel {
         return;
       case "call":
         this.noteDynamicCall(node, state);
-        this.visitAll(node.namedChildren, state);
+        this.visitChildren(node, state);
         this.noteDunderAllMutation(node, state);
         return;
       case "subscript":
         this.noteSysModulesOfName(node);
-        this.visitAll(node.namedChildren, state);
+        this.visitChildren(node, state);
         return;
       case "type":
         // A `type` node outside the places we handle explicitly (e.g. a bare `x: T`) is an annotation.
@@ -315,7 +337,7 @@ export class SemanticModel {
         this.visitTypeAlias(node, state);
         return;
       default:
-        this.visitAll(node.namedChildren, state);
+        this.visitChildren(node, state);
     }
   }
 
