@@ -169,7 +169,8 @@ function importStatements(text: string): { from: RegExpExecArray[]; plain: RegEx
 
 // `pty = _PylazyModule("pty")`, `np = lazy_import("numpy")`: a lazy proxy stands for its module as an import does.
 const LAZY_PROXY = /(?:^|;)[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*[\w.]*[Ll][Aa][Zz][Yy][\w.]*[ \t]*\([ \t]*["']([A-Za-z_][\w.]*)["']/gm;
-const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
+// A string literal that looks like a dotted path, tried at each quote before the word before a dot.
+const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/y;
 
 /**
  * Read from the text, not the syntax tree: parsing every file of a large project again would cost
@@ -177,7 +178,8 @@ const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/g;
  * add reaches: a fix may be refused that was safe, never the other way round.
  */
 function readFacts(rawText: string, current: { module: string; isPackage: boolean }): FileFacts {
-  const text = rawText.includes("\\") ? rawText.replace(/\\\r?\n/g, " ") : rawText;
+  // Looked for with indexOf first: most texts have a backslash (in a string), few a continuation.
+  const text = rawText.includes("\\\n") || rawText.includes("\\\r") ? rawText.replace(/\\\r?\n/g, " ") : rawText;
   const facts: FileFacts = { text, fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
   const statements = importStatements(text);
   for (const match of statements.from) {
@@ -198,13 +200,14 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
   }
   if (/lazy/i.test(text)) for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
   // The attribute chains after every stand-in name (the first line of each distinct chain).
-  for (const { name, chain, offset } of chainsAfter(text, new Set(facts.standIns.map((standIn) => standIn.name)))) {
+  const { chains, dottedStrings } = readDots(text, new Set(facts.standIns.map((standIn) => standIn.name)));
+  facts.dottedStrings = dottedStrings;
+  for (const { name, chain, offset } of chains) {
     let chains = facts.chains.get(name);
     if (!chains) facts.chains.set(name, (chains = new Map()));
     const compact = chain.replace(/[ \t]/g, "").slice(1);
     if (!chains.has(compact)) chains.set(compact, offset);
   }
-  for (const match of text.matchAll(DOTTED_STRING)) facts.dottedStrings.push({ value: match[1], offset: match.index });
   return facts;
 }
 
@@ -256,17 +259,24 @@ function reachesOf(facts: FileFacts, told: boolean): Map<string, { line: number;
 const CHAIN = /(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
 
 /**
- * Each place where one of `names` is followed by an attribute chain (`np.linalg.norm`, `np . zeros`),
- * in text order: the name must not follow a word character or a dot, and where two would overlap
- * the first one's chain wins (as one regular expression scanning left to right would have it).
+ * What a text has at its dots, in text order:
+ * - each place where one of `names` is followed by an attribute chain (`np.linalg.norm`,
+ *   `np . zeros`): the name must not follow a word character or a dot, and where two would
+ *   overlap the first one's chain wins (as one regular expression scanning left to right would
+ *   have it);
+ * - each string literal that looks like a dotted path (`"pkg.util.np"`), as DOTTED_STRING with
+ *   the global flag would find them: such a match starts at a quote before the word before its
+ *   first dot, and matches do not overlap.
  * Found from each dot back to the word before it (the names are ASCII identifiers: importedNames
  * and LAZY_PROXY match no other), whose hash, taken on the way back, is looked up before the word
  * is sliced out: most dots follow `self` or another name that is no stand-in. A pattern of the
- * file's own names would have to be compiled for every file, which cost more than the search.
+ * file's own names would have to be compiled for every file, which cost more than the search;
+ * a pass of its own for the dotted strings cost a fifth of the index's build.
  */
-function chainsAfter(text: string, names: ReadonlySet<string>): { name: string; chain: string; offset: number }[] {
+function readDots(text: string, names: ReadonlySet<string>): { chains: { name: string; chain: string; offset: number }[]; dottedStrings: { value: string; offset: number }[] } {
   const found: { name: string; chain: string; offset: number }[] = [];
-  if (names.size === 0) return found;
+  const dottedStrings: { value: string; offset: number }[] = [];
+  let dottedEnd = 0;
   const hashes = new Set<number>();
   for (const name of names) {
     let hash = 0;
@@ -279,6 +289,14 @@ function chainsAfter(text: string, names: ReadonlySet<string>): { name: string; 
     let start = end;
     let hash = 0;
     for (let code = text.charCodeAt(start - 1); start > 0 && isAsciiWordCode(code); code = text.charCodeAt(--start - 1)) hash = backwardHash(hash, code);
+    if (end === dot && start < end && start > dottedEnd && isQuote(text.charCodeAt(start - 1))) {
+      DOTTED_STRING.lastIndex = start - 1;
+      const dotted = DOTTED_STRING.exec(text);
+      if (dotted) {
+        dottedStrings.push({ value: dotted[1], offset: start - 1 });
+        dottedEnd = DOTTED_STRING.lastIndex;
+      }
+    }
     if (start === end || !hashes.has(hash) || (start > 0 && text.charCodeAt(start - 1) === 46)) continue;
     const name = text.slice(start, end);
     if (!names.has(name)) continue;
@@ -288,7 +306,11 @@ function chainsAfter(text: string, names: ReadonlySet<string>): { name: string; 
     found.push({ name, chain: chain[0], offset: start });
     dot = end + chain[0].length - 1;
   }
-  return found;
+  return { chains: found, dottedStrings };
+}
+
+function isQuote(code: number): boolean {
+  return code === 34 || code === 39;
 }
 
 /** One step of a word's hash, from its last character to its first. */
