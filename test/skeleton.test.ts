@@ -137,10 +137,11 @@ test("a skeleton is the module with its function bodies replaced by `0`, as Pyth
   }
 });
 
-// Python's view of a skeleton that keeps the bodies mentioning some words: each such body keeps
-// the statements that mention one (a compound one keeps its clauses' headers, and each block is
-// judged on its own), a docstring, `global` and `nonlocal`, and the headers of definitions; every
-// run of other statements becomes `0` where it starts; a `match` statement stays or goes whole.
+// Python's view of a skeleton that keeps the bodies mentioning some words: each such body, and
+// each class body outside a function, keeps the statements that mention one (a compound one keeps
+// its clauses' headers, and each block is judged on its own), a function's docstring, `global` and
+// `nonlocal`, and the headers of definitions; every run of other statements becomes `0` where it
+// starts; a `match` statement stays or goes whole.
 const KEPT_ORACLE = String.raw`
 import ast, json, re, sys
 
@@ -232,11 +233,14 @@ def check(text, skeleton, words):
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             node.__dict__["seen"] = False
-    # Functions that are not inside a function: every other one is reached through its outer body.
+    # Functions and classes that are not inside a function: every other one is reached through its
+    # outer body. A class body's statements are judged as a kept function body's are.
     def outer(node):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 function(child)
+            elif isinstance(child, ast.ClassDef) and not inline(child, child.body):
+                child.body = block(child.body, False)
             else:
                 outer(child)
     outer(tree)
@@ -255,13 +259,14 @@ for original, skeleton, words in json.load(sys.stdin):
 print(json.dumps({"checked": checked, "failures": failures}))
 `;
 
-/** A skeleton that keeps the bodies, and in them the statements, that mention one of the words (as lint's does). */
+/** A skeleton that keeps the bodies, and in them and in class bodies the statements, that mention one of the words (as lint's does). */
 function mentioning(source: string, words: readonly string[]): Skeleton | undefined {
   const positions = wordPositions(source, words);
-  return functionSkeleton(source, (start, end) => {
+  const keep = (start: number, end: number): boolean => {
     const index = firstAtOrAfter(positions, start);
     return index < positions.length && positions[index] < end;
-  });
+  };
+  return functionSkeleton(source, keep, undefined, { classBodies: true });
 }
 
 function runKeptOracle(cases: { source: string; words: readonly string[] }[]): { checked: number; failures: string[] } {
@@ -284,14 +289,14 @@ function runKeptOracle(cases: { source: string; words: readonly string[] }[]): {
   }
 }
 
-test("a skeleton that keeps the bodies mentioning some words keeps in them the statements that do, as Python parses both", () => {
+test("a skeleton that keeps the bodies mentioning some words keeps in them and in class bodies the statements that do, as Python parses both", () => {
   const words = ["os", "mock", "support", "re", "__all__", "globals", "exec", "warnings", "__name__"];
   const result = runKeptOracle(files.map(({ source }) => ({ source, words })));
   assert.deepEqual(result.failures, []);
   assert.ok(result.checked > files.length * 0.9, `Python checked most files (${result.checked} of ${files.length})`);
 });
 
-test("a kept body keeps its docstring, declarations, definitions' headers and the clauses of what it keeps", () => {
+test("a kept body keeps its docstring, declarations, definitions' headers and the clauses of what it keeps; so does a class body", () => {
   const source = [
     "import os",
     "def f(path):",
@@ -330,6 +335,15 @@ test("a kept body keeps its docstring, declarations, definitions' headers and th
     "    return a",
     "def g():",
     "    return 1",
+    "class C:",
+    "    '''A class docstring.'''",
+    "    size = 1",
+    "    sep = os.sep",
+    "    if size:",
+    "        def h(self):",
+    "            pass",
+    "    def m(self):",
+    "        return os",
     "",
   ].join("\n");
   const skeleton = mentioning(source, ["os"])!;
@@ -375,6 +389,15 @@ test("a kept body keeps its docstring, declarations, definitions' headers and th
     "    0",
     "def g():",
     "    0",
+    "class C:",
+    "    0",
+    "",
+    "    sep = os.sep",
+    "    0",
+    "",
+    "",
+    "    def m(self):",
+    "        return os",
     "",
   ]);
   assert.deepEqual(runKeptOracle([{ source, words: ["os"] }]), { checked: 1, failures: [] });

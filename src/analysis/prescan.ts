@@ -33,9 +33,9 @@ export class PreScan {
     }
   }
 
-  /** False only when the file cannot hold a finding (see the class comment). */
-  mayHaveFindings(source: string, file: FileModule): boolean {
-    if (mayHoldLazyConstruct(source)) return true;
+  /** False only when the file cannot hold a finding (see the class comment). `lazy`: mayHoldLazyConstruct(source), when the caller knows it. */
+  mayHaveFindings(source: string, file: FileModule, lazy = mayHoldLazyConstruct(source)): boolean {
+    if (lazy) return true;
     if (!IMPORT_KEYWORD.test(source)) return false;
     if (this.anyImport) return true;
     if (this.spelled?.test(source)) return true;

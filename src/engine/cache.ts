@@ -53,8 +53,13 @@ export class LintCache {
     this.entries = entries;
   }
 
+  /** Where a project's lint results are kept. */
+  static fileOf(projectRoot: string): string {
+    return path.join(projectRoot, ".pylazy", "cache", "lint.json");
+  }
+
   static open(projectRoot: string, key: string): LintCache {
-    const file = path.join(projectRoot, ".pylazy", "cache", "lint.json");
+    const file = LintCache.fileOf(projectRoot);
     try {
       const stored = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
       if (stored.key === key && stored.entries && typeof stored.entries === "object") return new LintCache(file, key, stored.entries);

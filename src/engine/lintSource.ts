@@ -86,15 +86,19 @@ export function lintSource(filename: string, source: string, file: FileModule, o
  * imports all sit in functions is common: a test module that imports `unittest.mock` in its
  * tests, a library that imports `doctest` in its `_test()`.
  */
-export function lintImportTime(filename: string, source: string, file: FileModule, options: LintOptions, preScan: PreScan): FileAnalysis | undefined {
-  if (options.thresholdMs <= 0 || skipsFile(source) || mayHoldLazyConstruct(source)) return lintWith(filename, source, file, options);
+export function lintImportTime(filename: string, source: string, file: FileModule, options: LintOptions, preScan: PreScan, lazy = mayHoldLazyConstruct(source)): FileAnalysis | undefined {
+  if (options.thresholdMs <= 0 || skipsFile(source) || lazy) return lintWith(filename, source, file, options);
   const lines = moduleLines(source);
   const bare = lines && functionSkeleton(source, undefined, lines);
-  if (bare && !preScan.mayHaveFindings(bare.text, file)) return undefined;
+  // Nor does the skeleton hold a lazy construct: blanking only takes text away.
+  if (bare && !preScan.mayHaveFindings(bare.text, file, false)) return undefined;
   return lintWith(filename, source, file, options, undefined, { lines, bare });
 }
 
-/** What lintImportTime has made of the text already, for the skeletons not to scan it again. */
+/**
+ * What lintImportTime has made of the text already, for the skeletons not to scan it again; it has
+ * also found that the text cannot hold a lazy construct, nor can any skeleton of it.
+ */
 interface Scanned {
   lines: ModuleLines;
   bare: Skeleton | undefined;
@@ -129,13 +133,13 @@ type KeptBodies = { mentioning: ReadonlySet<string> } | "none";
  * tree is a skeleton: it returns false, having reported nothing, when the analysis needs a
  * function body that the skeleton blanked.
  */
-function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions, kept?: KeptBodies): boolean {
+function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions, kept?: KeptBodies, lazyFree = false): boolean {
   const { tree, file } = analysis;
   const lazyAnnotations = annotationsAreLazyIn(options.targetVersion);
   // First a model of the imports alone: most files import nothing heavy and stop here. It decides
   // which imports are candidates (their place, scope and guard) and the names they bind; lazy
   // constructs are read from a model that also sees the words of ALWAYS_RELEVANT.
-  const mayBeLazy = mayHoldLazyConstruct(text);
+  const mayBeLazy = !lazyFree && mayHoldLazyConstruct(text);
   const importsOnly = buildSemanticModel(text, tree, { lazyAnnotations, focusNames: new Set(), importsAlone: !mayBeLazy });
   // On Python 3.15+ a literal `__lazy_modules__` makes its modules' imports lazy already.
   const lazyModules = lazyImportsIn(options.targetVersion) && text.includes("__lazy_modules__") ? literalLazyModules(importsOnly) : undefined;
@@ -208,11 +212,12 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
   if (lines === undefined) return undefined;
   if (options.thresholdMs > 0) {
     const bare = scanned ? scanned.bare : functionSkeleton(source, undefined, lines);
+    const lazyFree = scanned !== undefined;
     if (bare === undefined) return undefined;
     const atTop = imports.filter((imported) => imported.atTop && imported.heavy).map((imported) => imported.name);
     const lastUse = atTop.length > 0 ? lastFirstUse(bare.text, lines, atTop) : -1;
     if (lastUse >= 0 || (atTop.length > 0 && spelledOutsideImports(bare.text, atTop))) {
-      const decided = (lastUse >= 0 ? analysePrefix(filename, source, file, options, bare, lines, lastUse) : undefined) ?? analyseSkeleton(filename, source, file, options, "none", bare);
+      const decided = (lastUse >= 0 ? analysePrefix(filename, source, file, options, bare, lines, lastUse, lazyFree) : undefined) ?? analyseSkeleton(filename, source, file, options, "none", bare, lazyFree);
       if (decided) return decided;
     }
   }
@@ -225,21 +230,22 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
       return index < positions.length && positions[index] < end;
     },
     lines,
+    { classBodies: true },
   );
-  return skeleton && analyseSkeleton(filename, source, file, options, { mentioning }, skeleton);
+  return skeleton && analyseSkeleton(filename, source, file, options, { mentioning }, skeleton, scanned !== undefined);
 }
 
-function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton): FileAnalysis | undefined {
+function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton, lazyFree: boolean): FileAnalysis | undefined {
   if (skeleton.blanked < source.length * SKELETON_MIN_SHARE) return undefined;
-  return analyseBlanked(filename, source, file, options, kept, skeleton);
+  return analyseBlanked(filename, source, file, options, kept, skeleton, lazyFree);
 }
 
 /** Parses a text with blanked bodies (each `0` and spaces: the parser passes over the spaces) and analyses it, unless it has a syntax error. */
-function analyseBlanked(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, { text, bodies }: Pick<Skeleton, "text" | "bodies">): FileAnalysis | undefined {
+function analyseBlanked(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, { text, bodies }: Pick<Skeleton, "text" | "bodies">, lazyFree: boolean): FileAnalysis | undefined {
   const tree = parsePython(text, undefined, bodies.map(({ start, end }) => ({ start: start + 1, end })), source);
   if (tree.rootNode.hasError) return undefined;
   const analysis: FileAnalysis = { filename, source, lines: new LineIndex(source), tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes, fromSkeleton: true };
-  return analyseTree(analysis, text, options, kept) ? analysis : undefined;
+  return analyseTree(analysis, text, options, kept, lazyFree) ? analysis : undefined;
 }
 
 /**
@@ -256,8 +262,8 @@ function analyseBlanked(filename: string, source: string, file: FileModule, opti
  *   report, and a text without a possible lazy construct (mayHoldLazyConstruct) has no LZ004.
  * A syntax error after the prefix goes unseen, as one in a blanked body does.
  */
-function analysePrefix(filename: string, source: string, file: FileModule, options: LintOptions, bare: Skeleton, lines: NonNullable<ModuleLines>, lastUse: number): FileAnalysis | undefined {
-  if (mayHoldLazyConstruct(bare.text)) return undefined;
+function analysePrefix(filename: string, source: string, file: FileModule, options: LintOptions, bare: Skeleton, lines: NonNullable<ModuleLines>, lastUse: number, lazyFree: boolean): FileAnalysis | undefined {
+  if (!lazyFree && mayHoldLazyConstruct(bare.text)) return undefined;
   const { cut, classBody } = prefixEnd(bare.text, lines, lastUse);
   const skipped = bare.bodies.filter(({ end }) => end <= (classBody?.start ?? cut));
   if (classBody) skipped.push(classBody);
@@ -267,7 +273,7 @@ function analysePrefix(filename: string, source: string, file: FileModule, optio
   if (parsed > (bare.text.length - bare.blanked) * PREFIX_MAX_SHARE) return undefined;
   // A class body left out is blanked as a function body is: `0` where its first statement starts.
   const text = classBody ? `${bare.text.slice(0, classBody.start)}0${bare.text.slice(classBody.start + 1, cut)}` : bare.text.slice(0, cut);
-  return analyseBlanked(filename, source, file, options, "none", { text, bodies: skipped });
+  return analyseBlanked(filename, source, file, options, "none", { text, bodies: skipped }, lazyFree);
 }
 
 /**

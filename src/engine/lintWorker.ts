@@ -1,9 +1,12 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import type { Project } from "../project/types.js";
 import { DiagnosticsLinter, lintOptionsFor } from "./run.js";
 import type { LintOutcome } from "./run.js";
 
-/** What the main thread gives a lint worker: the project; the files come in batches as it asks. */
+/**
+ * What the main thread tells a lint worker first: the project (a worker may start before the
+ * project's files are found, see run.ts); then the files come in batches as it asks.
+ */
 export interface LintWorkerInput {
   project: Project;
 }
@@ -17,20 +20,23 @@ export type LintWorkerOutput = { ready: true } | { outcomes: LintOutcome[] };
 // Each worker loads its own parser and cost table and answers for the batches it is given. The
 // project index is the main thread's, which it builds while the workers lint: a fix that a reach
 // of the name by another module would decide is planned both ways, for it to choose (Diagnostic.ifReached).
-const input = workerData as LintWorkerInput;
-const options = lintOptionsFor(input.project);
-options.project = "later";
-const linter = new DiagnosticsLinter(options);
+let linter: DiagnosticsLinter | undefined;
 // Trees stay here: only plain results cross the thread boundary.
-parentPort!.on("message", (request: LintWorkerRequest) => {
+parentPort!.on("message", (request: LintWorkerInput | LintWorkerRequest) => {
+  if ("project" in request) {
+    const options = lintOptionsFor(request.project);
+    options.project = "later";
+    linter = new DiagnosticsLinter(options);
+    parentPort!.postMessage({ ready: true } satisfies LintWorkerOutput);
+    return;
+  }
   if ("done" in request) {
     parentPort!.close();
     return;
   }
   void (async () => {
     const outcomes: LintOutcome[] = [];
-    for (const file of request.files) outcomes.push(await linter.lint(file));
+    for (const file of request.files) outcomes.push(await linter!.lint(file));
     parentPort!.postMessage({ outcomes } satisfies LintWorkerOutput);
   })();
 });
-parentPort!.postMessage({ ready: true } satisfies LintWorkerOutput);

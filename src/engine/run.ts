@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
+import { mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
 import { PreScan } from "../analysis/prescan.js";
 import { REACH_TO_COME, reachTold } from "../analysis/safety.js";
 import { ProjectIndex } from "../analysis/projectIndex.js";
@@ -93,8 +94,11 @@ interface PreparedRun {
   index: ProjectIndex;
 }
 
-/** Settings, costs and the files to lint; the project's other files for re-export checks. */
-async function prepareRun(run: RunOptions): Promise<PreparedRun> {
+/**
+ * Settings, costs and the files to lint; the project's other files for re-export checks.
+ * `onManyFiles`: called, with the project, as soon as the search has found WORKER_THRESHOLD files.
+ */
+async function prepareRun(run: RunOptions, onManyFiles?: (project: Project) => void): Promise<PreparedRun> {
   const paths = run.paths.length > 0 ? run.paths : ["."];
   const project = loadProject({ paths, cwd: run.cwd, configFile: run.configFile, overrides: run.overrides });
   const warn = run.warn ?? ((message: string) => process.stderr.write(`pylazy: warning: ${message}\n`));
@@ -103,7 +107,7 @@ async function prepareRun(run: RunOptions): Promise<PreparedRun> {
     ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: run.cwd, python: project.settings.python, warn })
     : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
   const options = lintOptionsFor(project, costs);
-  const discovered = await discoverPythonFiles(project, paths, run.cwd);
+  const discovered = await discoverPythonFiles(project, paths, run.cwd, onManyFiles && { count: WORKER_THRESHOLD, reached: () => onManyFiles(project) });
   // References from anywhere in the project count, even when only some paths are linted (§5); the
   // project's other files are listed only when a question needs them (not for a file with no finding).
   const whole = paths.length === 1 && path.resolve(run.cwd, paths[0]) === project.root;
@@ -216,7 +220,19 @@ export async function runLint(run: RunOptions): Promise<RunResult> {
  * files may be linted on several threads. Savings need every analysis: then it is `runLint`.
  */
 export async function runCheck(run: RunOptions & { cache: boolean }): Promise<CheckResult> {
-  const prepared = await prepareRun(run);
+  let early: LintWorker[] | undefined;
+  try {
+    const prepared = await prepareRun(run, (project) => {
+      if (startsWorkersEarly(run, project)) early = startLintWorkers(jobCount());
+    });
+    return await checkPrepared(run, prepared, early);
+  } finally {
+    // Those lintOnWorkers did not take (too few files, a cached tree, an error).
+    for (const { worker } of early ?? []) void worker.terminate();
+  }
+}
+
+async function checkPrepared(run: RunOptions & { cache: boolean }, prepared: PreparedRun, early: LintWorker[] | undefined): Promise<CheckResult> {
   const { project, costs, problems } = prepared;
   if (costs.startup || project.settings.measure) {
     const full = await runLint(run);
@@ -237,7 +253,7 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
     else pending.push({ index, path: file, shown });
   });
   const useWorkers = pending.length >= WORKER_THRESHOLD && jobCount() > 1;
-  const linted = useWorkers ? await lintOnWorkers(pending, prepared) : await lintInTurn(pending, prepared.options);
+  const linted = useWorkers ? await lintOnWorkers(pending, prepared, early) : await lintInTurn(pending, prepared.options);
   linted.forEach((outcome, position) => {
     const file = pending[position];
     outcomes[file.index] = outcome;
@@ -287,10 +303,13 @@ export class DiagnosticsLinter {
     const read = readSourceFile(file.path);
     let linted: FileOutcome;
     if ("problem" in read) linted = read;
-    else if (!this.preScan.mayHaveFindings(read.text, read.module)) linted = { bytes: read.bytes, mode: read.mode, source: read.source, diagnostics: [] };
     else {
-      const { lintImportTime } = linter ?? (await loadLinter());
-      linted = analyse(read, file.shown, this.options, (shown, text, module, options) => lintImportTime(shown, text, module, options, this.preScan));
+      const lazy = mayHoldLazyConstruct(read.text);
+      if (!this.preScan.mayHaveFindings(read.text, read.module, lazy)) linted = { bytes: read.bytes, mode: read.mode, source: read.source, diagnostics: [] };
+      else {
+        const { lintImportTime } = linter ?? (await loadLinter());
+        linted = analyse(read, file.shown, this.options, (shown, text, module, options) => lintImportTime(shown, text, module, options, this.preScan, lazy));
+      }
     }
     if ("analysis" in linted && linted.analysis) this.parsedSinceRelease += linted.analysis.source.length;
     if (this.parsedSinceRelease >= SOURCE_PER_RELEASE) {
@@ -304,6 +323,35 @@ export class DiagnosticsLinter {
 // Below this many files a thread pool costs more to start than it saves.
 const WORKER_THRESHOLD = 64;
 
+/**
+ * Whether the lint workers start as soon as the search has found enough files for them, so that
+ * loading their code overlaps the rest of the search (some 40 ms of the stdlib's cold lint): when
+ * they are likely to be needed, not over a tree whose results are likely cached. Unused, they are
+ * stopped.
+ */
+function startsWorkersEarly(run: RunOptions & { cache: boolean }, project: Project): boolean {
+  return jobCount() > 1 && (!run.cache || !existsSync(LintCache.fileOf(project.root)));
+}
+
+/** A lint worker thread, and how it ended: at once, so that an early one's failure is not missed. */
+interface LintWorker {
+  worker: Worker;
+  ended: Promise<void>;
+}
+
+function startLintWorkers(count: number): LintWorker[] {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(new URL("./lintWorker.js", import.meta.url));
+    const ended = new Promise<void>((resolve, reject) => {
+      worker.on("error", reject);
+      worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a lint worker stopped with exit code ${code}`))));
+    });
+    // lintOnWorkers awaits it; a worker left unused is stopped, which is no failure.
+    ended.catch(() => undefined);
+    return { worker, ended };
+  });
+}
+
 function jobCount(): number {
   const requested = Number(process.env.PYLAZY_JOBS);
   if (Number.isInteger(requested) && requested > 0) return requested;
@@ -315,7 +363,7 @@ function jobCount(): number {
  * how long a file takes depends on what it holds (most are never parsed), so fixed shares would
  * leave one thread idle while the other works.
  */
-async function lintOnWorkers(files: { path: string; shown: string }[], prepared: PreparedRun): Promise<LintOutcome[]> {
+async function lintOnWorkers(files: { path: string; shown: string }[], prepared: PreparedRun, early: LintWorker[] = []): Promise<LintOutcome[]> {
   const sizes = files.map((file) => {
     try {
       return statSync(file.path).size;
@@ -341,8 +389,9 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
       { length: jobs },
       () =>
         new Promise<void>((resolve, reject) => {
-          const input: LintWorkerInput = { project: prepared.project };
-          const worker = new Worker(new URL("./lintWorker.js", import.meta.url), { workerData: input });
+          const { worker, ended } = early.pop() ?? startLintWorkers(1)[0];
+          ended.then(resolve, reject);
+          worker.postMessage({ project: prepared.project } satisfies LintWorkerInput);
           let batch: number[] = [];
           const send = (): void => {
             batch = takeBatch();
@@ -358,8 +407,6 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
               if (message.outcomes.some((outcome) => "diagnostics" in outcome && outcome.diagnostics.some((diagnostic) => diagnostic.ifReached))) void prepared.index.prepare();
             }
           });
-          worker.on("error", reject);
-          worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a lint worker stopped with exit code ${code}`))));
         }),
     ),
   );

@@ -56,12 +56,18 @@ export function moduleLines(source: string): ModuleLines {
  * `keep(start, end)`: whether the text in [start, end) stays, asked of each function body, and in
  * a body that stays, of each of its statements (a statement that does not stay is blanked as a
  * body is, see keptBlock). `lines`: the source's moduleLines, when they are at hand already (a
- * caller that makes two skeletons scans once).
+ * caller that makes two skeletons scans once). `classBodies`: also ask it of each statement of a
+ * class body outside any function (code that runs at import time, unlike a function body's).
  */
-export function functionSkeleton(source: string, keep: (start: number, end: number) => boolean = () => false, lines: ModuleLines = moduleLines(source)): Skeleton | undefined {
+export function functionSkeleton(
+  source: string,
+  keep: (start: number, end: number) => boolean = () => false,
+  lines: ModuleLines = moduleLines(source),
+  { classBodies = false }: { classBodies?: boolean } = {},
+): Skeleton | undefined {
   if (lines === undefined) return undefined;
   try {
-    return new Blanker(source, lines, keep).skeleton();
+    return new Blanker(source, lines, keep, classBodies).skeleton();
   } catch (error) {
     if (error instanceof Inconsistent) return undefined;
     throw error;
@@ -76,12 +82,18 @@ class Blanker {
     private readonly source: string,
     private readonly lines: readonly LogicalLine[],
     private readonly keep: (start: number, end: number) => boolean,
+    private readonly classBodies: boolean,
   ) {}
 
   skeleton(): Skeleton {
     const { lines, bodies, source } = this;
     for (let index = 0; index < lines.length; index++) {
       if (lines[index].blockDef) index = this.functionBody(index);
+      else if (this.classBodies && leadingWord(source, lines[index].start) === "class" && index + 1 < lines.length && deeper(lines[index + 1], lines[index])) {
+        const last = this.blockEnd(index);
+        this.keptBlock(index + 1, last, false);
+        index = last;
+      }
     }
     if (bodies.length === 0) return { text: source, bodies, blanked: 0 };
     const parts: string[] = [];
@@ -102,8 +114,7 @@ class Blanker {
    */
   private functionBody(header: number): number {
     const last = this.blockEnd(header);
-    const { start } = this.lines[header + 1];
-    if (this.keep(start, this.lines[last].end)) this.keptBlock(header + 1, last, true);
+    if (this.keep(this.lines[header + 1].start, this.lines[last].end)) this.keptBlock(header + 1, last, true);
     else this.blank(header + 1, last);
     return last;
   }

@@ -72,13 +72,19 @@ interface IgnoreLayer {
  * it. Only the user's own `exclude` drops it, so that pre-commit, which names every staged file,
  * honours it.
  */
-export async function discoverPythonFiles(project: Project, paths: string[], cwd: string): Promise<DiscoveredFiles> {
-  return discoverPythonFilesSync(project, paths, cwd);
+export async function discoverPythonFiles(project: Project, paths: string[], cwd: string, notice?: CountNotice): Promise<DiscoveredFiles> {
+  return discoverPythonFilesSync(project, paths, cwd, notice);
+}
+
+/** Told once, in the middle of the walk, when it has found `count` files (lint starts its worker threads then). */
+export interface CountNotice {
+  count: number;
+  reached: () => void;
 }
 
 /** The same walk, usable in the middle of a lint (the project's other files, listed when needed). */
-export function discoverPythonFilesSync(project: Project, paths: string[], cwd: string): DiscoveredFiles {
-  const discovery = new Discovery(project);
+export function discoverPythonFilesSync(project: Project, paths: string[], cwd: string, notice?: CountNotice): DiscoveredFiles {
+  const discovery = new Discovery(project, notice);
   for (const given of paths.length > 0 ? paths : ["."]) discovery.addPath(path.resolve(cwd, given));
   return discovery.result();
 }
@@ -90,7 +96,10 @@ class Discovery {
   private readonly userExcludes: Ignore;
   private readonly ignoreFiles = new Map<string, Ignore | undefined>();
 
-  constructor(private readonly project: Project) {
+  constructor(
+    private readonly project: Project,
+    private readonly notice?: CountNotice,
+  ) {
     this.userExcludes = ignore({ ignorecase: false }).add(project.settings.exclude);
   }
 
@@ -128,7 +137,7 @@ class Discovery {
   /** Any file the user names is linted, .py or not; a named symlink is linted at its target. */
   private addGivenFile(file: string): void {
     if (this.isUserExcluded(this.treeFolderOf(path.dirname(file)), file, false)) return;
-    this.candidates.push({ file: fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file });
+    this.found({ file: fs.lstatSync(file).isSymbolicLink() ? fs.realpathSync(file) : file });
   }
 
   /**
@@ -150,7 +159,7 @@ class Discovery {
       else if (!entry.name.endsWith(".py")) continue;
       // The walk enters real folders only (a symlinked folder is not a directory entry), so a
       // file's real path is its folder's, joined with its name: no system call per file.
-      else if (entry.isFile()) this.candidates.push({ file: entryPath, real: path.join(realFolder, entry.name) });
+      else if (entry.isFile()) this.found({ file: entryPath, real: path.join(realFolder, entry.name) });
       else if (entry.isSymbolicLink()) this.addLinkedFile(tree, entryPath);
     }
   }
@@ -159,7 +168,12 @@ class Discovery {
   private addLinkedFile(tree: WalkTree, link: string): void {
     const target = realPathOrUndefined(link);
     if (target === undefined || !isWithin(tree.realFolder, target)) return;
-    if (fs.statSync(target).isFile()) this.candidates.push({ file: target, real: target });
+    if (fs.statSync(target).isFile()) this.found({ file: target, real: target });
+  }
+
+  private found(candidate: { file: string; real?: string }): void {
+    this.candidates.push(candidate);
+    if (this.candidates.length === this.notice?.count) this.notice.reached();
   }
 
   private isSkipped(tree: WalkTree, entryPath: string, entry: fs.Dirent): boolean {
