@@ -202,6 +202,37 @@ test("a folder named on the command line is walked even when a .gitignore above 
   assert.deepEqual(await lintedFiles(root, ["generated"]), ["generated/api.py"]);
 });
 
+test("a walk of the project takes the files of a folder already walked by the same rules from that walk", async () => {
+  const root = makeTree({
+    ".git/": "",
+    ".gitignore": "generated/\n*_pb2.py\n",
+    "src/pkg/a.py": "",
+    "src/pkg/b_pb2.py": "",
+    "src/build/c.py": "",
+    "src/nested/.git/": "",
+    "src/nested/d.py": "",
+    "tests/test_a.py": "",
+    "generated/e.py": "",
+  });
+  const project = projectIn(root);
+  const everyFile = discoverPythonFilesSync(project, [root], root).files;
+  for (const named of [["src"], ["src/pkg", "tests"], ["generated"], ["src/nested"], ["src/pkg/a.py"]]) {
+    const record = new Map();
+    discoverPythonFilesSync(project, named, root, { record });
+    // A folder an ignore file covers (named: its rules are overruled) or in another repository is not recorded.
+    assert.equal(record.has(path.join(root, "generated")), false);
+    assert.equal(record.has(path.join(root, "src", "nested")), false);
+    assert.deepEqual(discoverPythonFilesSync(project, [root], root, { known: record }).files, everyFile, named.join(" "));
+  }
+  // What is recorded is what the walk from the root would find there.
+  const record = new Map();
+  discoverPythonFilesSync(project, ["src"], root, { record });
+  assert.deepEqual(
+    [...record.get(path.join(root, "src"))!].map(({ file }) => path.relative(root, file)).sort(),
+    ["src/nested/d.py", "src/pkg/a.py"],
+  );
+});
+
 test("the user's exclude applies to walked and named files alike", async () => {
   const root = makeTree({ ".git/": "", "pkg/a.py": "", "pkg/migrations/0001.py": "", "tools/gen.py": "" });
   const exclude = ["migrations/", "/tools"];

@@ -16,6 +16,7 @@ import type { StartupSavings } from "../profile/startupSavings.js";
 import type { CostTable } from "../profile/types.js";
 import { loadProject } from "../project/config.js";
 import { discoverPythonFiles, discoverPythonFilesSync } from "../project/files.js";
+import type { WalkedFolders } from "../project/files.js";
 import type { PathProblem } from "../project/files.js";
 import type { Project, Settings } from "../project/types.js";
 import { selectRules } from "../rules/index.js";
@@ -107,11 +108,13 @@ async function prepareRun(run: RunOptions, onManyFiles?: (project: Project) => v
     ? await (await import("../profile/measure.js")).measuredCostTable({ project, paths, cwd: run.cwd, python: project.settings.python, warn })
     : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
   const options = lintOptionsFor(project, costs);
-  const discovered = await discoverPythonFiles(project, paths, run.cwd, onManyFiles && { count: WORKER_THRESHOLD, reached: () => onManyFiles(project) });
+  const walked: WalkedFolders = new Map();
+  const notice = onManyFiles && { count: WORKER_THRESHOLD, reached: () => onManyFiles(project) };
+  const discovered = await discoverPythonFiles(project, paths, run.cwd, { notice, record: walked });
   // References from anywhere in the project count, even when only some paths are linted (§5); the
   // project's other files are listed only when a question needs them (not for a file with no finding).
   const whole = paths.length === 1 && path.resolve(run.cwd, paths[0]) === project.root;
-  const projectFiles = whole ? madeList(discovered.files) : lazyList(() => discoverPythonFilesSync(project, [project.root], run.cwd).files);
+  const projectFiles = whole ? madeList(discovered.files) : lazyList(() => discoverPythonFilesSync(project, [project.root], run.cwd, { known: walked }).files);
   const index = new ProjectIndex(() => projectFiles.get(), project.root);
   options.project = index;
   return { project, costs, options, cwd: run.cwd, files: discovered.files, projectFiles, problems: [...discovered.problems], index };
@@ -397,6 +400,11 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
             batch = takeBatch();
             const message: LintWorkerRequest = batch.length > 0 ? { files: batch.map((index) => files[index]) } : { done: true };
             worker.postMessage(message);
+            if ("done" in message) {
+              // Its outcomes are all in: the rest of the run need not wait while its thread ends.
+              worker.unref();
+              resolve();
+            }
           };
           worker.on("message", (message: LintWorkerOutput) => {
             if ("ready" in message) send();

@@ -15,6 +15,22 @@ export interface DiscoveredFiles {
   problems: PathProblem[];
 }
 
+/** Folders by absolute path, each with the files a walk found in it (and their real paths). */
+export type WalkedFolders = Map<string, readonly { file: string; real?: string }[]>;
+
+/** What a walk may tell or be told besides the paths. */
+export interface WalkOptions {
+  /** Told once, in the middle of the walk, when it has found `count` files (lint starts its worker threads then). */
+  notice?: { count: number; reached: () => void };
+  /**
+   * Filled with the named folders walked by the rules a walk from the project root applies inside
+   * them (no ignore file was overruled by naming them, the same repository), each with its files.
+   */
+  record?: WalkedFolders;
+  /** Folders an earlier walk recorded: a walk from the project root takes their files from here instead of reading them again. */
+  known?: WalkedFolders;
+}
+
 /** Folders a walk never enters: ruff's default excludes, plus bytecode caches and pylazy's own folder. */
 const DEFAULT_EXCLUDES = new Set([
   ".bzr",
@@ -72,19 +88,13 @@ interface IgnoreLayer {
  * it. Only the user's own `exclude` drops it, so that pre-commit, which names every staged file,
  * honours it.
  */
-export async function discoverPythonFiles(project: Project, paths: string[], cwd: string, notice?: CountNotice): Promise<DiscoveredFiles> {
-  return discoverPythonFilesSync(project, paths, cwd, notice);
-}
-
-/** Told once, in the middle of the walk, when it has found `count` files (lint starts its worker threads then). */
-export interface CountNotice {
-  count: number;
-  reached: () => void;
+export async function discoverPythonFiles(project: Project, paths: string[], cwd: string, options: WalkOptions = {}): Promise<DiscoveredFiles> {
+  return discoverPythonFilesSync(project, paths, cwd, options);
 }
 
 /** The same walk, usable in the middle of a lint (the project's other files, listed when needed). */
-export function discoverPythonFilesSync(project: Project, paths: string[], cwd: string, notice?: CountNotice): DiscoveredFiles {
-  const discovery = new Discovery(project, notice);
+export function discoverPythonFilesSync(project: Project, paths: string[], cwd: string, options: WalkOptions = {}): DiscoveredFiles {
+  const discovery = new Discovery(project, options);
   for (const given of paths.length > 0 ? paths : ["."]) discovery.addPath(path.resolve(cwd, given));
   return discovery.result();
 }
@@ -98,7 +108,7 @@ class Discovery {
 
   constructor(
     private readonly project: Project,
-    private readonly notice?: CountNotice,
+    private readonly options: WalkOptions,
   ) {
     this.userExcludes = ignore({ ignorecase: false }).add(project.settings.exclude);
   }
@@ -108,7 +118,13 @@ class Discovery {
     if (stats === undefined) return;
     if (stats.isDirectory()) {
       const tree = this.treeOf(absolute);
-      if (!this.isUserExcluded(tree.folder, absolute, true)) this.walk(tree, absolute, realPathOrUndefined(absolute) ?? absolute);
+      if (this.isUserExcluded(tree.folder, absolute, true)) return;
+      const first = this.candidates.length;
+      this.walk(tree, absolute, realPathOrUndefined(absolute) ?? absolute);
+      // A walk from the project root would read the folder by the same rules: none overruled, the same repository.
+      if (tree.overruledIgnoreFiles.size === 0 && tree.gitignoreTop === (findAncestorWith(tree.folder, [".git"]) ?? tree.folder)) {
+        this.options.record?.set(absolute, this.candidates.slice(first));
+      }
     } else if (stats.isFile()) {
       this.addGivenFile(absolute);
     } else {
@@ -145,6 +161,12 @@ class Discovery {
    * never followed, and a folder that cannot be read is reported while the walk goes on.
    */
   private walk(tree: WalkTree, folder: string, realFolder: string): void {
+    const known = this.options.known?.get(folder);
+    if (known && folder !== tree.folder) {
+      // Reached by the rules it was walked by (see DiscoveredFiles.walked): the same files.
+      for (const candidate of known) this.found(candidate);
+      return;
+    }
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(folder, { withFileTypes: true });
@@ -173,7 +195,7 @@ class Discovery {
 
   private found(candidate: { file: string; real?: string }): void {
     this.candidates.push(candidate);
-    if (this.candidates.length === this.notice?.count) this.notice.reached();
+    if (this.candidates.length === this.options.notice?.count) this.options.notice.reached();
   }
 
   private isSkipped(tree: WalkTree, entryPath: string, entry: fs.Dirent): boolean {
