@@ -205,7 +205,7 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
   for (const { name, chain, offset } of chains) {
     let chains = facts.chains.get(name);
     if (!chains) facts.chains.set(name, (chains = new Map()));
-    const compact = chain.replace(/[ \t]/g, "").slice(1);
+    const compact = (chain.includes(" ") || chain.includes("\t") ? chain.replace(/[ \t]/g, "") : chain).slice(1);
     if (!chains.has(compact)) chains.set(compact, offset);
   }
   return facts;
@@ -242,11 +242,18 @@ function reachesOf(facts: FileFacts, told: boolean): Map<string, { line: number;
   }
   for (const standIn of facts.standIns) {
     for (const [chain, offset] of facts.chains.get(standIn.name) ?? []) {
-      const parts = chain.split(".");
-      parts.forEach((name, at) => {
-        const wanted = (): string => `${standIn.name}.${parts.slice(0, at + 1).join(".")}`;
-        add(at === 0 ? standIn.module : `${standIn.module}.${parts.slice(0, at).join(".")}`, name, offset, wanted);
-      });
+      // `a.b.c` after `u` (for `pkg.util`): `pkg.util\0a`, `pkg.util.a\0b`, `pkg.util.a.b\0c`.
+      let module = standIn.module;
+      let dot = -1;
+      for (;;) {
+        const next = chain.indexOf(".", dot + 1);
+        const name = next === -1 ? chain.slice(dot + 1) : chain.slice(dot + 1, next);
+        const end = next === -1 ? chain.length : next;
+        add(module, name, offset, () => `${standIn.name}.${chain.slice(0, end)}`);
+        if (next === -1) break;
+        module = `${module}.${name}`;
+        dot = next;
+      }
     }
   }
   for (const { value, offset } of facts.dottedStrings) {
