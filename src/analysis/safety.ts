@@ -118,11 +118,35 @@ function proxiesOf(model: SemanticModel): LazyConstruct[] {
 
 /** The first of `refs` to `name` that reads the attribute chain `rest` (or one below it). */
 function reachThrough(model: SemanticModel, refs: readonly Reference[], name: string, rest: string): { name: string; chain: string; at: number } | undefined {
+  const first = rest.split(".")[0];
   for (const ref of refs) {
+    // Most uses read another attribute, or none: the tree is asked only about those that may read this one.
+    if (!mayReadAttribute(model.source, ref.endIndex, first)) continue;
     const chain = attributeChainAt(model.tree.rootNode, ref.startIndex, ref.endIndex);
     if (chain === rest || chain.startsWith(`${rest}.`)) return { name, chain: `${name}.${chain}`, at: ref.startIndex };
   }
   return undefined;
+}
+
+/**
+ * Whether the text after `end` may go on with `.word`: past blanks, line ends, backslash
+ * continuations and comments (what Python allows between a name and its attribute), a dot, then
+ * the same, then `word`. False only where no attribute `word` can follow.
+ */
+function mayReadAttribute(source: string, end: number, word: string): boolean {
+  let at = pastTrivia(source, end);
+  if (source.charCodeAt(at) !== 46) return false;
+  at = pastTrivia(source, at + 1);
+  return source.startsWith(word, at);
+}
+
+function pastTrivia(source: string, at: number): number {
+  for (;;) {
+    const code = source.charCodeAt(at);
+    if (code === 32 || code === 9 || code === 12 || code === 10 || code === 13 || code === 92) at++;
+    else if (code === 35) while (at < source.length && source.charCodeAt(at) !== 10 && source.charCodeAt(at) !== 13) at++;
+    else return at;
+  }
 }
 
 /** The module an import loads last: `a.b` for `import a.b` and for `from a import b` when `a.b` is a module. */
