@@ -62,6 +62,11 @@ export class ProjectIndex implements ExternalReferences {
     return this.files;
   }
 
+  /** Whether the index is built: a question is then a lookup. */
+  get built(): boolean {
+    return this.reaches !== undefined;
+  }
+
   externalReference(module: string, name: string, fromFile: string): ExternalReference | undefined {
     if (module === "") return undefined;
     const key = `${module}\u0000${name}`;

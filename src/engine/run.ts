@@ -411,6 +411,8 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
             else if ("outcomes" in message) {
               message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
               send();
+              // Settled now, while the workers lint on, when the index is ready; else at the end.
+              if (prepared.index.built) settleWithIndex(message.outcomes, prepared.index);
               // The first fix that depends on a reach: build the index meanwhile, a slice at a time.
               if (message.outcomes.some((outcome) => "diagnostics" in outcome && outcome.diagnostics.some((diagnostic) => diagnostic.ifReached))) void prepared.index.prepare();
             }
@@ -427,13 +429,20 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
  * (Diagnostic.ifReached); the index, asked here, picks one.
  */
 async function settleReaches(outcomes: readonly LintOutcome[], index: ProjectIndex): Promise<void> {
+  const asks = (outcome: LintOutcome): boolean => "diagnostics" in outcome && outcome.diagnostics.some((diagnostic) => diagnostic.ifReached);
+  if (!outcomes.some(asks)) return;
+  await index.prepare();
+  settleWithIndex(outcomes, index);
+}
+
+/** settleReaches once the index is built (the outcomes that come in after it are settled as they come). */
+function settleWithIndex(outcomes: readonly LintOutcome[], index: ProjectIndex): void {
   for (const outcome of outcomes) {
     if ("problem" in outcome) continue;
     for (const diagnostic of outcome.diagnostics) {
       const { ifReached } = diagnostic;
       if (!ifReached) continue;
       delete diagnostic.ifReached;
-      await index.prepare();
       const external = index.externalReference(ifReached.module, ifReached.name, ifReached.fromFile);
       if (!external) continue;
       const told = (text: string): string => text.replaceAll(REACH_TO_COME, reachTold(external));

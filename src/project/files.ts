@@ -209,6 +209,7 @@ class Discovery {
   }
 
   private isUserExcluded(base: string, target: string, isFolder: boolean): boolean {
+    if (this.project.settings.exclude.length === 0) return false;
     const relative = path.relative(base, target);
     return relative !== "" && this.userExcludes.ignores(asIgnorePath(relative, isFolder));
   }
