@@ -192,9 +192,9 @@ const SKELETON_MIN_SHARE = 0.25;
  *   and LZ006 need an import that is not), and LZ002 names the first import-time use: a skeleton
  *   without any function body decides, and often only its start (analysePrefix). Patterns guess
  *   when to try this first.
- * - otherwise a skeleton that keeps, in every function body, every statement that mentions a name
- *   bound by an `import` of a related module or by a from-import of a heavy one (as patterns read
- *   the imports), or a word in KEPT_FOR, decides; when the analysis follows a name the skeleton did
+ * - otherwise a skeleton that keeps, in every function body and every class body outside one,
+ *   every statement that mentions a name bound by an `import` of a related module or by a
+ *   from-import of a heavy one (as patterns read the imports), or a word in KEPT_FOR, decides; when the analysis follows a name the skeleton did
  *   not keep statements for, the whole text is parsed instead. A statement that mentions none of
  *   them can neither bind nor read one (the focused model skips it for that reason), and a fix's
  *   place in a function (importBlock.ts) depends only on what the skeleton keeps whatever it

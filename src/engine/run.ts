@@ -328,9 +328,9 @@ const WORKER_THRESHOLD = 64;
 
 /**
  * Whether the lint workers start as soon as the search has found enough files for them, so that
- * loading their code overlaps the rest of the search (some 40 ms of the stdlib's cold lint): when
- * they are likely to be needed, not over a tree whose results are likely cached. Unused, they are
- * stopped.
+ * loading their code (some 30 ms each, more while the main thread searches) overlaps the rest of
+ * the search: when they are likely to be needed, not over a tree whose results are likely cached.
+ * Unused, they are stopped.
  */
 function startsWorkersEarly(run: RunOptions & { cache: boolean }, project: Project): boolean {
   return jobCount() > 1 && (!run.cache || !existsSync(LintCache.fileOf(project.root)));

@@ -96,9 +96,10 @@ function bufferSizeFor(text: string): number {
  * text, [start, end) in ascending order, that the parser passes over as if they were not there;
  * offsets stay those of the whole text. A skeleton (skeleton.ts) skips its blanked bodies: the
  * spaces it put there cost the parser about a third of its time, and compacting the text instead
- * would move every offset. `lineText`: a text with the same length whose line endings give the
- * rows and columns of the text around the skipped ranges (a skeleton's blanked bodies have none);
- * what the skipped ranges hold is never read.
+ * would move every offset. `lineText`: a text that agrees with this one outside the skipped
+ * ranges, as far as this one goes (the module's own, for a skeleton or the start of one), whose
+ * line endings give the rows and columns of the text around them (a skeleton's blanked bodies
+ * have none); what the skipped ranges hold is never read.
  */
 export function parsePython(source: string, oldTree?: Parser.Tree, skip: readonly { start: number; end: number }[] = [], lineText = source): Parser.Tree {
   const { text, statementStarts } = maskLazyKeywords(source);

@@ -1,6 +1,7 @@
 /**
  * The skeleton of a module: its text with the body of every `def` blanked out, but for the bodies
- * the caller keeps (those that mention a name it cares about).
+ * the caller keeps (those that mention a name it cares about), and in those, and in class bodies
+ * if asked, every statement but those it keeps (see keptBlock).
  *
  * Nothing in a function body runs while the module is being imported (a nested `def` or `class`
  * there runs when the function does), so the skeleton keeps every import-time use of every name,

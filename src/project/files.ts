@@ -163,7 +163,7 @@ class Discovery {
   private walk(tree: WalkTree, folder: string, realFolder: string): void {
     const known = this.options.known?.get(folder);
     if (known && folder !== tree.folder) {
-      // Reached by the rules it was walked by (see DiscoveredFiles.walked): the same files.
+      // Reached by the rules it was walked by (see WalkOptions.record): the same files.
       for (const candidate of known) this.found(candidate);
       return;
     }
