@@ -400,16 +400,28 @@ export class SemanticModel {
   }
 
   private visitFunction(node: SyntaxNode, state: WalkState): void {
-    const parameters = node.childForFieldName("parameters")!;
-    this.visitParameterDefaults(parameters, state);
-    this.visitTypeParameters(node, state);
-    const returnType = node.childForFieldName("return_type");
-    if (returnType) this.visitAnnotation(returnType, state, "signature");
-    this.bindName(node.childForFieldName("name")!, "definition", state);
+    const body = node.childForFieldName("body")!;
     const scope = new Scope("function", node, state.scope);
     const inner: WalkState = { scope, context: deferred(state.context) };
-    this.bindParameters(parameters, inner);
-    this.visit(node.childForFieldName("body")!, inner);
+    // A focused model reads the header (name, parameters, annotations, defaults) only when it
+    // spells a focus word: otherwise it binds and reads none of them.
+    if (this.spellsFocusWord(node.startIndex, body.startIndex)) {
+      const parameters = node.childForFieldName("parameters")!;
+      this.visitParameterDefaults(parameters, state);
+      this.visitTypeParameters(node, state);
+      const returnType = node.childForFieldName("return_type");
+      if (returnType) this.visitAnnotation(returnType, state, "signature");
+      this.bindName(node.childForFieldName("name")!, "definition", state);
+      this.bindParameters(parameters, inner);
+    }
+    this.visit(body, inner);
+  }
+
+  /** Whether a focus word starts in [start, end); always true for a model that is not focused. */
+  private spellsFocusWord(start: number, end: number): boolean {
+    if (!this.focus) return true;
+    const next = firstAtOrAfter(this.focus, start);
+    return next < this.focus.length && this.focus[next] < end;
   }
 
   private visitLambda(node: SyntaxNode, state: WalkState): void {
