@@ -96,6 +96,8 @@ export class SemanticModel {
   private readonly referencesByScope = new Map<Scope, Reference[]>();
   /** Sorted offsets of the focus words, when the model is focused. */
   private readonly focus: number[] | undefined;
+  /** Where the statement being visited ends (a focused model's visitBlock sets it for visitChildren). */
+  private statementEnd = Infinity;
 
   constructor(
     readonly tree: Tree,
@@ -176,15 +178,20 @@ export class SemanticModel {
     }
     // Visit only the statements that contain a focus word, reaching each through its position.
     const positions = this.focus;
+    const end = block.endIndex;
     let index = firstAtOrAfter(positions, block.startIndex);
-    while (index < positions.length && positions[index] < block.endIndex) {
+    while (index < positions.length && positions[index] < end) {
       const child = block.firstNamedChildForIndex(positions[index]);
       if (!child || child.startIndex > positions[index]) {
         index++;
         continue;
       }
+      const outer = this.statementEnd;
+      const childEnd = child.endIndex;
+      this.statementEnd = childEnd;
       this.visit(child, state);
-      index = firstAtOrAfter(positions, child.endIndex);
+      this.statementEnd = outer;
+      index = firstAtOrAfter(positions, childEnd);
     }
   }
 
@@ -208,7 +215,8 @@ export class SemanticModel {
     }
     for (let index = 0; index < children.length; index++) {
       const child = children[index];
-      const limit = index + 1 < children.length ? children[index + 1].startIndex : node.endIndex;
+      // The last child's words end by the statement's end at the latest (no need to ask for the node's).
+      const limit = index + 1 < children.length ? children[index + 1].startIndex : this.statementEnd;
       const next = firstAtOrAfter(positions, child.startIndex);
       if (next < positions.length && positions[next] < limit) this.visit(child, state);
     }
@@ -702,7 +710,9 @@ export class SemanticModel {
   }
 
   private addReference(node: SyntaxNode, state: WalkState): void {
-    this.references.push({ name: node.text, startIndex: node.startIndex, endIndex: node.endIndex, scope: state.scope, context: state.context, inString: false });
+    // The text from the offsets: `node.text` would ask native code for the end a second time.
+    const { startIndex, endIndex } = node;
+    this.references.push({ name: this.source.slice(startIndex, endIndex), startIndex, endIndex, scope: state.scope, context: state.context, inString: false });
   }
 
   private noteDynamicCall(node: SyntaxNode, state: WalkState): void {
