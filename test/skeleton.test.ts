@@ -37,10 +37,10 @@ const files = sampleFiles(EVERY).flatMap((file) => {
   }
 });
 
-// Python's view: the original's AST with each function body replaced by `0` at the place of its
-// first statement must equal the skeleton's AST, positions included (but where statements end,
-// which moves with the bodies they hold).
-const ORACLE = String.raw`
+// What both Python oracles below use: where a statement starts, the `0` that stands for what a
+// skeleton blanked, and an AST dump with positions (but where statements end, which moves with
+// the bodies they hold).
+const ORACLE_HELPERS = String.raw`
 import ast, json, re, sys
 
 def start(node, lines):
@@ -51,6 +51,23 @@ def start(node, lines):
         at.append((decorator.lineno, len(lines[decorator.lineno - 1][:decorator.col_offset].rstrip()) - 1))
     return min(at)
 
+def zero(line, column):
+    value = ast.Constant(0)
+    expr = ast.Expr(value)
+    for part in (value, expr):
+        part.lineno, part.col_offset, part.end_lineno, part.end_col_offset = line, column, line, column + 1
+    return expr
+
+def dump(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.stmt, ast.excepthandler)):
+            node.end_lineno = node.end_col_offset = None
+    return ast.dump(tree, include_attributes=True)
+`;
+
+// Python's view: the original's AST with each function body replaced by `0` at the place of its
+// first statement must equal the skeleton's AST, positions included.
+const ORACLE = ORACLE_HELPERS + String.raw`
 def blank_bodies(tree, lines):
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -58,18 +75,8 @@ def blank_bodies(tree, lines):
             # A body on the line of its header (def f(): pass) stays.
             if lines[line - 1][:column].strip():
                 continue
-            zero = ast.Constant(0)
-            expr = ast.Expr(zero)
-            for part in (zero, expr):
-                part.lineno, part.col_offset, part.end_lineno, part.end_col_offset = line, column, line, column + 1
-            node.body = [expr]
+            node.body = [zero(line, column)]
     return tree
-
-def dump(tree):
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.stmt, ast.excepthandler)):
-            node.end_lineno = node.end_col_offset = None
-    return ast.dump(tree, include_attributes=True)
 
 checked = 0
 failures = []
@@ -142,27 +149,7 @@ test("a skeleton is the module with its function bodies replaced by `0`, as Pyth
 // its clauses' headers, and each block is judged on its own), a function's docstring, `global` and
 // `nonlocal`, and the headers of definitions; every run of other statements becomes `0` where it
 // starts; a `match` statement stays or goes whole.
-const KEPT_ORACLE = String.raw`
-import ast, json, re, sys
-
-def start(node, lines):
-    at = [(node.lineno, node.col_offset)]
-    for decorator in getattr(node, "decorator_list", []):
-        at.append((decorator.lineno, len(lines[decorator.lineno - 1][:decorator.col_offset].rstrip()) - 1))
-    return min(at)
-
-def zero(line, column):
-    value = ast.Constant(0)
-    expr = ast.Expr(value)
-    for part in (value, expr):
-        part.lineno, part.col_offset, part.end_lineno, part.end_col_offset = line, column, line, column + 1
-    return expr
-
-def dump(tree):
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.stmt, ast.excepthandler)):
-            node.end_lineno = node.end_col_offset = None
-    return ast.dump(tree, include_attributes=True)
+const KEPT_ORACLE = ORACLE_HELPERS + String.raw`
 
 def check(text, skeleton, words):
     lines = [line.encode("utf-8") for line in re.split(r"\r\n|\r|\n", text)]
