@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type * as Crypto from "node:crypto";
+import { nodeBuiltin } from "./builtin.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { writeTextAtomically } from "./write.js";
 
@@ -32,7 +33,7 @@ interface CacheFile {
 }
 
 export function hashOf(...parts: (string | Buffer)[]): string {
-  const hash = createHash("sha1");
+  const hash = nodeBuiltin<typeof Crypto>("node:crypto").createHash("sha1");
   for (const part of parts) hash.update(part).update("\u0000");
   return hash.digest("hex");
 }

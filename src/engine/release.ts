@@ -1,5 +1,6 @@
-import v8 from "node:v8";
+import type * as V8 from "node:v8";
 import vm from "node:vm";
+import { nodeBuiltin } from "./builtin.js";
 
 let collect: ((options: { type: "major"; execution: "async" }) => Promise<void>) | undefined;
 
@@ -17,7 +18,7 @@ let collect: ((options: { type: "major"; execution: "async" }) => Promise<void>)
  */
 export async function releaseNativeMemory(): Promise<void> {
   if (!collect) {
-    v8.setFlagsFromString("--expose-gc");
+    nodeBuiltin<typeof V8>("node:v8").setFlagsFromString("--expose-gc");
     collect = vm.runInNewContext("gc") as typeof collect;
   }
   await collect!({ type: "major", execution: "async" });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type * as WorkerThreads from "node:worker_threads";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
 import { mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
@@ -22,6 +22,7 @@ import type { Project, Settings } from "../project/types.js";
 import { selectRules } from "../rules/index.js";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { StrategyName } from "../transforms/strategy.js";
+import { nodeBuiltin } from "./builtin.js";
 import { hashOf, LintCache } from "./cache.js";
 import type { FileStamp } from "./cache.js";
 import { releaseNativeMemory, SOURCE_PER_RELEASE } from "./release.js";
@@ -338,12 +339,13 @@ function startsWorkersEarly(run: RunOptions & { cache: boolean }, project: Proje
 
 /** A lint worker thread, and how it ended: at once, so that an early one's failure is not missed. */
 interface LintWorker {
-  worker: Worker;
+  worker: WorkerThreads.Worker;
   ended: Promise<void>;
 }
 
 function startLintWorkers(count: number): LintWorker[] {
   return Array.from({ length: count }, () => {
+    const { Worker } = nodeBuiltin<typeof WorkerThreads>("node:worker_threads");
     const worker = new Worker(new URL("./lintWorker.js", import.meta.url));
     const ended = new Promise<void>((resolve, reject) => {
       worker.on("error", reject);
