@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { ALWAYS_RELEVANT } from "../src/analysis/model.js";
+import { ALWAYS_RELEVANT, wordPositions } from "../src/analysis/model.js";
 import { moduleNameForFile } from "../src/analysis/modulePath.js";
 import type { Diagnostic } from "../src/engine/diagnostic.js";
 import { lintSource } from "../src/engine/lintSource.js";
@@ -44,9 +44,9 @@ const RESPELLED = ["y", "_z", "f2", "1", "2.5", "0x1f", "getattr", "typing", "mo
 const TYPED = [" ", "x", "\n", "\n    ", "(", ")", "[", "'", '"', '"""', ":", "#", "\\", "\t", ".", ",", "=", "0", "1", "_", "import os\n    ", "global np\n    ", "del ", "lazy", "# noqa", "@"];
 
 /** A random edit of `text`: one to a few characters typed or deleted, or a word the analysis follows typed. */
-function randomEdit(text: string, next: () => number, analysis: FileAnalysis): { start: number; end: number; inserted: string } {
+function randomEdit(text: string, next: () => number, analysis: FileAnalysis, respellOnly = false): { start: number; end: number; inserted: string } {
   const start = Math.floor(next() * (text.length + 1));
-  const choice = next();
+  const choice = respellOnly ? 0.65 : next();
   if (choice < 0.25) return { start, end: Math.min(text.length, start + 1 + Math.floor(next() * 3)), inserted: "" };
   if (choice < 0.4) {
     const words = [...(analysis.focusWords ?? []), ...ALWAYS_RELEVANT];
@@ -74,24 +74,39 @@ function randomEdit(text: string, next: () => number, analysis: FileAnalysis): {
     if (found) return { start: found.index, end: found.index + found[0].length, inserted: respelled[Math.floor(next() * respelled.length)] };
   }
   if (choice < 0.6) return { start, end: Math.min(text.length, start + 1), inserted: "y" };
+  if (choice < 0.7) {
+    // A name the analysis follows respelled where it is (`np` to `nps`, `n`, `xnp`), or one
+    // respelled so back: a letter typed into it or taken out of it.
+    const words = analysis.focusWords ?? [];
+    const positions = wordPositions(text, [...words, ...words.map((word) => `${word}s`)]);
+    const at = positions.find((position) => position >= start) ?? positions[0];
+    if (at !== undefined) {
+      const length = /^\w+/.exec(text.slice(at))![0].length;
+      const offset = at + Math.floor(next() * (length + 1));
+      if (next() < 0.3 && offset < at + length) return { start: offset, end: offset + 1, inserted: "" };
+      return { start: offset, end: offset, inserted: next() < 0.5 ? "s" : "x" };
+    }
+  }
   return { start, end: start, inserted: TYPED[Math.floor(next() * TYPED.length)] };
 }
 
 interface Tally {
   edits: number;
   carried: number;
+  /** Of those carried, the names respelled (incremental.ts, renamedUse). */
+  respelled: number;
   /** Why edits were not carried, for the failure message. */
   refusals: Map<string, number>;
 }
 
 /** Applies random edits in a row, checking every carried result against a whole lint. */
-function checkEdits(name: string, source: string, module: { module: string; isPackage: boolean; path?: string }, options: LintOptions, seed: number, tally: Tally): void {
+function checkEdits(name: string, source: string, module: { module: string; isPackage: boolean; path?: string }, options: LintOptions, seed: number, tally: Tally, respellOnly = false): void {
   const next = random(seed);
   let text = source;
   let analysis = lintSource(name, text, module, options);
   let carried = CarriedDiagnostics.from(analysis);
   for (let i = 0; i < EDITS_PER_FILE; i++) {
-    const edit = randomEdit(text, next, analysis);
+    const edit = randomEdit(text, next, analysis, respellOnly);
     const before = text;
     text = text.slice(0, edit.start) + edit.inserted + text.slice(edit.end);
     const kept = carried?.apply(edit.start, edit.end, edit.inserted) === true;
@@ -100,11 +115,12 @@ function checkEdits(name: string, source: string, module: { module: string; isPa
     // The share carried counts edits that leave the file parseable: random ones often do not.
     if (!broken) {
       tally.edits++;
-      const why = kept ? "carried" : (carried?.refusal ?? "no base");
+      const why = kept ? (carried!.respelled ? "carried, a name respelled" : "carried") : (carried?.refusal ?? "no base");
       tally.refusals.set(why, (tally.refusals.get(why) ?? 0) + 1);
     }
     if (kept) {
       tally.carried++;
+      if (carried!.respelled) tally.respelled++;
       assert.ok(carried!.isFor(text), `${name}: carried text differs after edit ${i} (seed ${seed})`);
       assert.deepEqual(shown(carried!.diagnostics()), shown(whole.diagnostics), `${name}: edit ${i} (seed ${seed}) ${JSON.stringify(edit)}`);
     } else if (broken && analysis.skipped !== "syntax-error") {
@@ -130,13 +146,21 @@ function bigModule(): string {
 }
 
 test("diagnostics carried through random edits of a bench-like module equal a whole lint's", () => {
-  const tally = { edits: 0, carried: 0, refusals: new Map<string, number>() };
+  const tally = { edits: 0, carried: 0, respelled: 0, refusals: new Map<string, number>() };
   for (let seed = 1; seed <= 8; seed++) checkEdits("big.py", bigModule(), { module: "big", isPackage: false }, optionsFor(10), seed, tally);
   assert.ok(tally.carried >= tally.edits / 2, `only ${tally.carried} of ${tally.edits} edits were carried: ${JSON.stringify([...tally.refusals])}`);
 });
 
+test("diagnostics carried through random respellings of the followed name in a bench-like module equal a whole lint's", () => {
+  const tally = { edits: 0, carried: 0, respelled: 0, refusals: new Map<string, number>() };
+  for (let seed = 1; seed <= 8; seed++) checkEdits("big.py", bigModule(), { module: "big", isPackage: false }, optionsFor(10), seed, tally, true);
+  // Its functions read `np` 21 times: most respellings there are carried, each checked against a whole lint.
+  assert.ok(tally.respelled >= tally.edits / 3, `only ${tally.respelled} of ${tally.edits} respellings were carried: ${JSON.stringify([...tally.refusals])}`);
+  console.log(`# ${tally.respelled} of ${tally.edits} respellings that left the file parseable were carried: ${JSON.stringify([...tally.refusals])}`);
+});
+
 test("diagnostics carried through random edits of real files equal a whole lint's, at two thresholds", async () => {
-  const tally = { edits: 0, carried: 0, refusals: new Map<string, number>() };
+  const tally = { edits: 0, carried: 0, respelled: 0, refusals: new Map<string, number>() };
   let seed = 100;
   for (const file of sampleFiles(EVERY)) {
     let source: string;
@@ -207,4 +231,72 @@ test("an edit that changes what the analysis reads of a body, or breaks the stat
   const table = commented.indexOf("TABLE");
   assert.ok(!base.apply(table, table, "    y = 2\n"));
   assert.equal(base.refusal, "not whole statements without errors");
+});
+
+test("a name the analysis follows, respelled where a function body reads an attribute of it, is carried while another such use is left, and not otherwise", () => {
+  const options = optionsFor(10);
+  const module = { module: "m", isPackage: false };
+  const source = [
+    "import numpy as np",
+    "",
+    "",
+    "def f(x):",
+    "    return np.add(x, 1)",
+    "",
+    "",
+    "def g(x):",
+    "    return np.zeros(x)",
+    "",
+    "",
+    "class C:",
+    "    def method(self):",
+    "        return np.ones(3)",
+    "",
+  ].join("\n");
+  const analysis = lintSource("m.py", source, module, options);
+  assert.equal(analysis.diagnostics.length, 1);
+  const at = (needle: string): number => source.indexOf(needle);
+  const check = (carried: CarriedDiagnostics, text: string): void => {
+    assert.ok(carried.isFor(text));
+    assert.deepEqual(shown(carried.diagnostics()), shown(lintSource("m.py", text, module, options).diagnostics));
+  };
+  // `np.add` to `nps.add`, then `np.zeros` to `npx.zeros`: one use of three is left, in a method.
+  const carried = CarriedDiagnostics.from(analysis)!;
+  assert.ok(carried.apply(at("np.add") + 2, at("np.add") + 2, "s"), carried.refusal);
+  let text = source.replace("np.add", "nps.add");
+  check(carried, text);
+  assert.ok(carried.apply(text.indexOf("np.zeros") + 1, text.indexOf("np.zeros") + 2, "px"), carried.refusal);
+  text = text.replace("np.zeros", "npx.zeros");
+  check(carried, text);
+  // The last one left: the whole lint decides (without a use, the import is no LZ001).
+  const last = text.indexOf("np.ones");
+  assert.ok(!carried.apply(last + 2, last + 2, "s"));
+  assert.equal(carried.refusal, "the first or last deferred use of a name");
+  // Respelled back, a use comes back: carried.
+  const back = CarriedDiagnostics.from(lintSource("m.py", text, module, options))!;
+  assert.ok(back.apply(text.indexOf("nps.add") + 2, text.indexOf("nps.add") + 3, ""), back.refusal);
+  check(back, text.replace("nps.add", "np.add"));
+
+  // Not where the name is bound, read another way, or read at another time.
+  const refused = (extra: string, needle: string, why?: string): void => {
+    const edited = `${source}\n\n${extra}\n`;
+    const base = CarriedDiagnostics.from(lintSource("m.py", edited, module, options))!;
+    const place = edited.lastIndexOf(needle);
+    assert.ok(!base.apply(place + 2, place + 2, "s"), `${extra} was carried`);
+    if (why) assert.equal(base.refusal, why);
+  };
+  refused("def h(np):\n    return np.add(1, 2)", "np.add", "a name bound or read another way in the statement");
+  refused("def h():\n    global np\n    return np.add(1, 2)", "np.add", "a name bound or read another way in the statement");
+  refused("def h():\n    return len(np.__all__) + f(np)", "np.__all__");
+  refused("def h():\n    np.add = None", "np.add", "assigned to");
+  refused("def h():\n    del np.add", "np.add", "deleted");
+  // An annotation of a parameter, a decorator, a module-level statement: read at import time.
+  refused("def h(x: np.ndarray):\n    return x", "np.ndarray");
+  refused("@np.vectorize\ndef h(x):\n    return x", "np.vectorize");
+  refused("TABLE = np.arange(3)", "np.arange");
+  refused("def h():\n    x: np.ndarray = None\n    return x", "np.ndarray", "inside type");
+  refused("def h():\n    if TYPE_CHECKING:\n        return np.add\n    return 0", "np.add");
+  refused("def h():\n    class D:\n        size = np.add(1, 2)\n    return D", "np.add", "inside class_definition");
+  // An attribute an import of the file spells may name a submodule the safety checks follow.
+  refused("def h():\n    import numpy.linalg\n    return np.linalg.norm(1)", "np.linalg", "an attribute that may name a submodule");
 });

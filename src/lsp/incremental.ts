@@ -1,9 +1,11 @@
+import { usesOf } from "../analysis/heavyImports.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
 import { skipsFile } from "../engine/noqa.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
+import { isWordChar } from "../parse/skeleton.js";
 import type { SyntaxNode } from "../parse/parser.js";
 
 /** A diagnostic of the last whole analysis, with its positions as offsets into the text. */
@@ -45,6 +47,8 @@ export class CarriedDiagnostics {
     private readonly words: readonly string[],
     /** A superset of the names the import statements of the text spell, and of its module's components (see freelyNamed). */
     private readonly importWords: Set<string>,
+    /** For each focus word, how many of its module-level references run later, in a function body (see renamedUse). */
+    private readonly deferredUses: Map<string, number>,
   ) {}
 
   /** What the fast path needs from a whole analysis; undefined when the analysis cannot be carried. */
@@ -68,7 +72,9 @@ export class CarriedDiagnostics {
     }));
     const importWords = new Set(analysis.file.module.split("."));
     addImportWords(analysis.source, importWords);
-    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords);
+    const model = analysis.model;
+    const deferredUses = new Map(model ? analysis.focusWords.map((word) => [word, usesOf(model, word).deferred.length]) : []);
+    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords, deferredUses);
   }
 
   /**
@@ -105,7 +111,12 @@ export class CarriedDiagnostics {
     const old = projection(before, this.words, this.importWords);
     const edited = old && projection(after, this.words, this.importWords);
     if (!old || !edited) return this.refuse("not whole statements without errors");
-    if (old.read.length !== edited.read.length || old.read.some((part, i) => part !== edited.read[i])) return this.refuse("a statement the analysis reads changed");
+    if (!sameReads(old.read, edited.read)) {
+      const renamed = this.renamedUse(before, after, start - statementStart, oldEnd - statementStart, inserted);
+      if (typeof renamed === "string") return this.refuse(renamed);
+      for (const [word, change] of renamed) this.deferredUses.set(word, this.deferredUses.get(word)! + change);
+    }
+    this.respelled = !sameReads(old.read, edited.read);
     const delta = inserted.length - (oldEnd - start);
     if (lineBreaks(after) !== lineBreaks(before) && this.placed.some(({ use }) => use !== undefined && use >= nextStart)) return this.refuse("a message's line moves");
     this.text = this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
@@ -119,8 +130,74 @@ export class CarriedDiagnostics {
     return true;
   }
 
+  /**
+   * When the edit, at `start` to `oldEnd` of the statement's text `before` (`after` once made),
+   * respells one name read in a function body, `np.add` becoming `nps.add`: the changes this
+   * makes to the focus words' counts of deferred references, or why it cannot be carried.
+   *
+   * The argument: such a name is a reference that runs later, in a function, to the module's
+   * binding of that spelling, when
+   * - it is the object of an attribute (`np.add`), which reads it; the attribute names no
+   *   submodule (no name of importWords) and is none the model reads by spelling; the chain is
+   *   not assigned to or deleted;
+   * - between it and the body of the `def` it is in, there is no annotation, decorator,
+   *   parameter, class or pattern (each evaluated at another time, or binding names), and the
+   *   statement spells no `TYPE_CHECKING`;
+   * - in the statement, before and after, every other place that spells the old or the new name
+   *   is such an object, or an attribute's name: nothing in it binds either, so both resolve
+   *   to the module's binding.
+   * The model then reads the statement as before (compared with `projection`, that name masked)
+   * but for one deferred reference taken from the old spelling's and given to the new one's. The
+   * rules read a name's deferred references only as "whether there are any" and "whether each is
+   * in a `def`" (LZ001, LZ003; the safety checks read none that such a reference changes): so
+   * when a focus word among them has at least one deferred reference before and after, the
+   * diagnostics are the same. A spelling that is not a focus word is one the model does not read.
+   */
+  private renamedUse(before: string, after: string, start: number, oldEnd: number, inserted: string): Map<string, number> | string {
+    if (!/^\w*$/.test(inserted)) return "a statement the analysis reads changed";
+    let nameStart = start;
+    while (nameStart > 0 && isWordChar(before.charCodeAt(nameStart - 1))) nameStart--;
+    let oldNameEnd = oldEnd;
+    while (oldNameEnd < before.length && isWordChar(before.charCodeAt(oldNameEnd))) oldNameEnd++;
+    if (before.slice(start, oldEnd).match(/\W/)) return "a statement the analysis reads changed";
+    const newNameEnd = oldNameEnd + inserted.length - (oldEnd - start);
+    const respelled = [before.slice(nameStart, oldNameEnd), after.slice(nameStart, newNameEnd)];
+    const changes = new Map<string, number>();
+    for (const [index, word] of respelled.entries()) {
+      if (!this.words.includes(word)) {
+        if (READ_BY_NAME.has(word) || /^__.*__$/.test(word)) return "a name the analysis reads by spelling";
+        continue;
+      }
+      const count = this.deferredUses.get(word);
+      if (count === undefined) return "a name the analysis follows that is no import's";
+      const change = index === 0 ? -1 : 1;
+      if (count + change < 1 || count < 1) return "the first or last deferred use of a name";
+      changes.set(word, change);
+    }
+    if (changes.size === 0) return "a statement the analysis reads changed";
+    const old = projection(before, this.words, this.importWords, nameStart);
+    const edited = old && projection(after, this.words, this.importWords, nameStart);
+    if (!old || !edited || !sameReads(old.read, edited.read)) return "a statement the analysis reads changed";
+    for (const [text, root, end] of [[before, old.root, oldNameEnd], [after, edited.root, newNameEnd]] as const) {
+      if (text.includes("TYPE_CHECKING")) return "TYPE_CHECKING";
+      const why = deferredRead(root, nameStart, end, this.importWords);
+      if (why) return why;
+      for (const word of changes.keys()) {
+        for (const at of wordPositions(text, [word])) {
+          const node = root.namedDescendantForIndex(at, at + word.length);
+          if (node.type !== "identifier" || node.startIndex !== at || node.endIndex !== at + word.length) continue;
+          if (!isAttributeObject(node) && !isAttributeName(node)) return "a name bound or read another way in the statement";
+        }
+      }
+    }
+    return changes;
+  }
+
   /** Why the last `apply` returned false. */
   refusal: string | undefined;
+
+  /** Whether the last edit carried was a name respelled (see renamedUse), for the tests' tally. */
+  respelled = false;
 
   private refuse(why: string): false {
     this.refusal = why;
@@ -155,7 +232,7 @@ const LONE_CR = /\r(?!\n)/;
  * contain one, and so on down. Undefined when the text has errors, or a statement that does not
  * share a line with the one before does not start its line, or the text ends in a backslash.
  */
-function projection(text: string, words: readonly string[], importWords: ReadonlySet<string>): { starts: number[]; read: string[] } | undefined {
+function projection(text: string, words: readonly string[], importWords: ReadonlySet<string>, masked?: number): { starts: number[]; read: string[]; root: SyntaxNode } | undefined {
   if (/\\[ \t\f]*(?:\r\n|\r|\n)?$/.test(text)) return undefined;
   const root = parsePython(text).rootNode;
   if (root.hasError) return undefined;
@@ -170,6 +247,8 @@ function projection(text: string, words: readonly string[], importWords: Readonl
     previousEnd = statement.endIndex;
   }
   const positions = wordPositions(text, words);
+  // A masked name (see renamedUse) counts as a word wherever it is, and reads as a mark of its own.
+  if (masked !== undefined) positions.splice(firstAtOrAfter(positions, masked), 0, masked);
   const holdsWord = (node: SyntaxNode): boolean => {
     const index = firstAtOrAfter(positions, node.startIndex);
     return index < positions.length && positions[index] < node.endIndex;
@@ -191,10 +270,80 @@ function projection(text: string, words: readonly string[], importWords: Readonl
   // name (see `freelyNamed`): others are compared by place, not spelling.
   const leaf = (node: SyntaxNode, written: string): string => {
     if (node.type === "integer" || node.type === "float") return "0";
+    if (node.type === "identifier" && node.startIndex === masked) return "\u0002";
     if (node.type === "identifier" && freelyNamed(text, node.startIndex, written, words, importWords)) return "\u0001";
     return written;
   };
-  return { starts: statements.map((statement) => statement.startIndex), read: statements.filter(holdsWord).map((statement) => render(statement, false)) };
+  return { starts: statements.map((statement) => statement.startIndex), read: statements.filter(holdsWord).map((statement) => render(statement, false)), root };
+}
+
+function sameReads(old: readonly string[], edited: readonly string[]): boolean {
+  return old.length === edited.length && old.every((part, i) => part === edited[i]);
+}
+
+/**
+ * Why the name from `start` to `end` in `root` is not a reference that runs later, read as the
+ * object of an attribute in a function body (see renamedUse); undefined when it is.
+ */
+function deferredRead(root: SyntaxNode, start: number, end: number, importWords: ReadonlySet<string>): string | undefined {
+  const name = root.namedDescendantForIndex(start, end);
+  if (name.type !== "identifier" || name.startIndex !== start || name.endIndex !== end || !isAttributeObject(name)) return "not the object of an attribute";
+  const attribute = name.parent!;
+  const attributeName = attribute.childForFieldName("attribute")?.text;
+  if (attributeName === undefined || importWords.has(attributeName) || READ_BY_NAME.has(attributeName) || /^__.*__$/.test(attributeName)) return "an attribute that may name a submodule";
+  // The chain it starts (`np.a.b`, `np.a(x).b`), then what holds the chain.
+  let top: SyntaxNode = attribute;
+  for (let parent = top.parent; parent && CHAIN_LINKS.has(parent.type) && parent.firstNamedChild?.startIndex === top.startIndex; parent = top.parent) top = parent;
+  for (let child = top, parent = top.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === "block" && parent.parent?.type === "function_definition") return undefined;
+    if (UNDEFERRED.has(parent.type)) return `inside ${parent.type}`;
+    const left = parent.childForFieldName("left");
+    if (STORES.has(parent.type) && left && left.startIndex <= child.startIndex && child.endIndex <= left.endIndex) return "assigned to";
+    if (parent.type === "delete_statement") return "deleted";
+  }
+  return "not in a function body";
+}
+
+/** What a chain of reads goes on through: `np.a` in `np.a.b`, `np.a(x)`, `np.a[0]`. */
+const CHAIN_LINKS = new Set(["attribute", "call", "subscript"]);
+
+/** Statements with a target on their left. */
+const STORES = new Set(["assignment", "augmented_assignment", "for_statement", "for_in_clause"]);
+
+/** What runs at another time than the body around it, binds names, or is read as a type. */
+const UNDEFERRED = new Set([
+  "decorator",
+  "parameters",
+  "lambda_parameters",
+  "default_parameter",
+  "typed_parameter",
+  "typed_default_parameter",
+  "type",
+  "class_definition",
+  "type_alias_statement",
+  "global_statement",
+  "nonlocal_statement",
+  "import_statement",
+  "import_from_statement",
+  "named_expression",
+  "with_item",
+  "case_clause",
+  "match_statement",
+  "pattern_list",
+  "tuple_pattern",
+  "list_pattern",
+  "as_pattern",
+  "except_clause",
+]);
+
+function isAttributeObject(node: SyntaxNode): boolean {
+  const parent = node.parent;
+  return parent?.type === "attribute" && parent.childForFieldName("object")?.startIndex === node.startIndex;
+}
+
+function isAttributeName(node: SyntaxNode): boolean {
+  const parent = node.parent;
+  return parent?.type === "attribute" && parent.childForFieldName("attribute")?.startIndex === node.startIndex;
 }
 
 /** Statements whose names are compared as written: an import's names say what it imports. */
