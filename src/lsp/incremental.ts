@@ -111,12 +111,13 @@ export class CarriedDiagnostics {
     const old = projection(before, this.words, this.importWords);
     const edited = old && projection(after, this.words, this.importWords);
     if (!old || !edited) return this.refuse("not whole statements without errors");
-    if (!sameReads(old.read, edited.read)) {
+    const respelled = !sameReads(old.read, edited.read);
+    if (respelled) {
       const renamed = this.renamedUse(before, after, start - statementStart, oldEnd - statementStart, inserted);
       if (typeof renamed === "string") return this.refuse(renamed);
       for (const [word, change] of renamed) this.deferredUses.set(word, this.deferredUses.get(word)! + change);
     }
-    this.respelled = !sameReads(old.read, edited.read);
+    this.respelled = respelled;
     const delta = inserted.length - (oldEnd - start);
     if (lineBreaks(after) !== lineBreaks(before) && this.placed.some(({ use }) => use !== undefined && use >= nextStart)) return this.refuse("a message's line moves");
     this.text = this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
