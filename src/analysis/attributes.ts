@@ -4,9 +4,15 @@ import type { SyntaxNode } from "../parse/parser.js";
 export function attributeChainAt(root: SyntaxNode, start: number, end: number): string {
   let node = root.descendantForIndex(start, end);
   const names: string[] = [];
-  while (node.parent?.type === "attribute" && node.parent.childForFieldName("object")?.startIndex === node.startIndex) {
-    names.push(node.parent.childForFieldName("attribute")!.text);
-    node = node.parent;
+  while (isAttributeObject(node)) {
+    names.push(node.parent!.childForFieldName("attribute")!.text);
+    node = node.parent!;
   }
   return names.join(".");
+}
+
+/** Whether `node` is what an attribute is read from: the `a` of `a.b`. */
+export function isAttributeObject(node: SyntaxNode): boolean {
+  const parent = node.parent;
+  return parent?.type === "attribute" && parent.childForFieldName("object")?.startIndex === node.startIndex;
 }

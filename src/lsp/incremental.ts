@@ -1,3 +1,4 @@
+import { isAttributeObject } from "../analysis/attributes.js";
 import { usesOf } from "../analysis/heavyImports.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
@@ -336,11 +337,6 @@ const UNDEFERRED = new Set([
   "as_pattern",
   "except_clause",
 ]);
-
-function isAttributeObject(node: SyntaxNode): boolean {
-  const parent = node.parent;
-  return parent?.type === "attribute" && parent.childForFieldName("object")?.startIndex === node.startIndex;
-}
 
 function isAttributeName(node: SyntaxNode): boolean {
   const parent = node.parent;
