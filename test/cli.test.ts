@@ -90,7 +90,17 @@ test("invalid UTF-8 and NUL bytes are reported by file name, the run goes on, ex
   assert.match(result.stderr, /latin\.py: cannot decode: invalid UTF-8 at byte 5/);
   assert.match(result.stderr, /nul\.py: cannot decode: source contains a NUL byte/);
   assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
+  assert.match(result.stdout, /^Found 1 error; 1 path could not be linted\.$/m);
   assertNoStackTrace(result.stderr);
+});
+
+test("a mistyped folder alone is not \"All checks passed!\": the summary says it was not linted, exit 2", () => {
+  const root = makeProject({ "good.py": "import os\n" });
+  const result = runCli(["lint", "srcc"], root);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /srcc: path does not exist/);
+  assert.doesNotMatch(result.stdout, /All checks passed/);
+  assert.equal(result.stdout, "Found 0 errors; 1 path could not be linted.\n");
 });
 
 test("a PEP 263 Latin-1 cookie is honoured", () => {

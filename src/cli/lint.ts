@@ -48,7 +48,7 @@ async function formatReport(format: string, diagnostics: Diagnostic[], result: C
     case "github":
       return (await import("../report/github.js")).formatGithub(diagnostics);
     default:
-      return (await import("../report/text.js")).formatText(diagnostics, { color: options.color, savedMs: savedMs(result, diagnostics) });
+      return (await import("../report/text.js")).formatText(diagnostics, { color: options.color, savedMs: savedMs(result, diagnostics), unread: result.problems.length });
   }
 }
 
