@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { mayHoldLazyConstruct } from "../src/analysis/lazyConstructs.js";
 import { PreScan } from "../src/analysis/prescan.js";
 import { lintSource } from "../src/engine/lintSource.js";
+import { saysLazy } from "../src/parse/pep810.js";
 import type { LintOptions } from "../src/engine/lintSource.js";
 import { builtinEstimates } from "../src/profile/estimates.js";
 import { rules } from "../src/rules/index.js";
@@ -58,4 +60,13 @@ test("a proxy is made by a factory with a name: a call of what a call returns is
     linted.diagnostics.map((diagnostic) => diagnostic.code),
     [],
   );
+});
+
+test("saysLazy tells what /lazy/i tells, on random texts of the letters that matter and others", () => {
+  const letters = fc.constantFrom("l", "L", "a", "A", "z", "Z", "y", "Y", "ſ", "K", "\u0130", " ", "_", "\n");
+  fc.assert(
+    fc.property(fc.array(letters, { maxLength: 40 }).map((parts) => parts.join("")), (text) => saysLazy(text) === /lazy/i.test(text)),
+    { numRuns: 5000 },
+  );
+  for (const text of ["lazy", "LAZY", "lAzY", "xlazy", "lazyx", "laz y", "lzy", "azy", "", "l", "_PylazyModule("]) assert.equal(saysLazy(text), /lazy/i.test(text), text);
 });

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "../parse/parser.js";
-import { mayHoldLazyImport } from "../parse/pep810.js";
+import { mayHoldLazyImport, saysLazy } from "../parse/pep810.js";
 import { importedModule } from "./heavyImports.js";
 import type { FileModule } from "./heavyImports.js";
 import { stringLiteralValue } from "./model.js";
@@ -14,10 +14,6 @@ export interface LazyConstruct {
   node: SyntaxNode;
 }
 
-// `np = lazy_import("numpy")`, `np = _pylazy_import("numpy")`, `np = util.LazyModule("numpy")`…:
-// the factory is a name, or an attribute, that says "lazy".
-const SAYS_LAZY = /lazy/i;
-
 // Where a proxy's factory may be called: its name, from "lazy" on, then up to the `(` only what
 // may stand between a callee and its arguments (spaces, line breaks, continuations, comments).
 const PROXY_CALL = /lazy[^\s\\#(]*(?:\s|\\|#[^\r\n]*)*\(/i;
@@ -27,7 +23,7 @@ const PROXY_CALL = /lazy[^\s\\#(]*(?:\s|\\|#[^\r\n]*)*\(/i;
  * `__lazy_modules__`, or a call of a factory whose name says "lazy" (findLazyConstructs needs one).
  */
 export function mayHoldLazyConstruct(text: string): boolean {
-  return SAYS_LAZY.test(text) && (text.includes("__lazy_modules__") || PROXY_CALL.test(text) || mayHoldLazyImport(text));
+  return saysLazy(text) && (text.includes("__lazy_modules__") || PROXY_CALL.test(text) || mayHoldLazyImport(text));
 }
 
 export function findLazyConstructs(model: SemanticModel, file: FileModule): LazyConstruct[] {
@@ -80,7 +76,9 @@ function proxyAssignment(statement: SyntaxNode): { name: string; module: string 
   if (left?.type !== "identifier" || right?.type !== "call") return undefined;
   const callee = right.childForFieldName("function")!;
   const calleeName = callee.type === "attribute" ? callee.childForFieldName("attribute")!.text : callee.type === "identifier" ? callee.text : undefined;
-  if (calleeName === undefined || !SAYS_LAZY.test(calleeName)) return undefined;
+  // `np = lazy_import("numpy")`, `np = _pylazy_import("numpy")`, `np = util.LazyModule("numpy")`…:
+  // the factory is a name, or an attribute, that says "lazy".
+  if (calleeName === undefined || !saysLazy(calleeName)) return undefined;
   const first = right.childForFieldName("arguments")?.namedChildren.find((argument) => argument.type !== "comment");
   const module = first && stringLiteralValue(first);
   return module ? { name: left.text, module } : undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { LineIndex } from "../parse/lines.js";
+import { saysLazy } from "../parse/pep810.js";
 import { decodePythonSource } from "../parse/source.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
@@ -203,7 +204,7 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
       facts.standIns.push({ name: aliased ? bound : top, module: aliased ? name : top });
     }
   }
-  if (/lazy/i.test(text)) for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
+  if (saysLazy(text)) for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
   // The attribute chains after every stand-in name (the first line of each distinct chain).
   const { chains, dottedStrings } = readDots(text, new Set(facts.standIns.map((standIn) => standIn.name)));
   facts.dottedStrings = dottedStrings;
