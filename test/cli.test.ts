@@ -90,7 +90,7 @@ test("invalid UTF-8 and NUL bytes are reported by file name, the run goes on, ex
   assert.match(result.stderr, /latin\.py: cannot decode: invalid UTF-8 at byte 5/);
   assert.match(result.stderr, /nul\.py: cannot decode: source contains a NUL byte/);
   assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
-  assert.match(result.stdout, /^Found 1 error; 1 path could not be linted\.$/m);
+  assert.match(result.stdout, /^Found 1 error; 2 paths could not be linted\.$/m);
   assertNoStackTrace(result.stderr);
 });
 
@@ -117,6 +117,7 @@ test("a path that does not exist is named, exit 2", () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /missing\.py/);
   assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
+  assert.match(result.stdout, /^Found 1 error; 1 path could not be linted\.$/m);
   assertNoStackTrace(result.stderr);
 });
 
