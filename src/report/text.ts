@@ -1,8 +1,10 @@
 import type { Diagnostic } from "../engine/diagnostic.js";
 import { summarize } from "./summary.js";
 
-/** ruff's concise format: `path:row:col: CODE [*] message`, then a summary. */
-/** `unread`: how many paths could not be linted (missing, unreadable, undecodable), each reported on stderr. */
+/**
+ * ruff's concise format: `path:row:col: CODE [*] message`, then a summary. `unread`: how many
+ * paths could not be linted (missing, unreadable, undecodable), each reported on stderr.
+ */
 export function formatText(diagnostics: readonly Diagnostic[], options: { color: boolean; savedMs?: number; unread?: number }): string {
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const lines = diagnostics.map((d) => {
