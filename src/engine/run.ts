@@ -98,9 +98,9 @@ interface PreparedRun {
 
 /**
  * Settings, costs and the files to lint; the project's other files for re-export checks.
- * `onManyFiles`: called, with the project, as soon as the search has found WORKER_THRESHOLD files.
+ * `onManyFiles`: called, with the project and its costs, as soon as the search has found WORKER_THRESHOLD files.
  */
-async function prepareRun(run: RunOptions, onManyFiles?: (project: Project) => void): Promise<PreparedRun> {
+async function prepareRun(run: RunOptions, onManyFiles?: (project: Project, costs: CostTable) => void): Promise<PreparedRun> {
   const paths = run.paths.length > 0 ? run.paths : ["."];
   const project = loadProject({ paths, cwd: run.cwd, configFile: run.configFile, overrides: run.overrides });
   const warn = run.warn ?? ((message: string) => process.stderr.write(`pylazy: warning: ${message}\n`));
@@ -110,7 +110,7 @@ async function prepareRun(run: RunOptions, onManyFiles?: (project: Project) => v
     : loadCostTable({ profilePath: project.settings.profile, projectRoot: project.root });
   const options = lintOptionsFor(project, costs);
   const walked: WalkedFolders = new Map();
-  const notice = onManyFiles && { count: WORKER_THRESHOLD, reached: () => onManyFiles(project) };
+  const notice = onManyFiles && { count: WORKER_THRESHOLD, reached: () => onManyFiles(project, costs) };
   const discovered = await discoverPythonFiles(project, paths, run.cwd, { notice, record: walked });
   // References from anywhere in the project count, even when only some paths are linted (§5); the
   // project's other files are listed only when a question needs them (not for a file with no finding).
@@ -229,8 +229,8 @@ export async function runLint(run: RunOptions): Promise<RunResult> {
 export async function runCheck(run: RunOptions & { cache: boolean }): Promise<CheckResult> {
   let early: LintWorker[] | undefined;
   try {
-    const prepared = await prepareRun(run, (project) => {
-      if (startsWorkersEarly(run, project)) early = startLintWorkers(jobCount());
+    const prepared = await prepareRun(run, (project, costs) => {
+      if (startsWorkersEarly(run, project, costs)) early = startLintWorkers(jobCount());
     });
     return await checkPrepared(run, prepared, early);
   } finally {
@@ -333,10 +333,12 @@ const WORKER_THRESHOLD = 64;
 /**
  * Whether the lint workers start as soon as the search has found enough files for them, so that
  * loading their code (some 30 ms each, more while the main thread searches) overlaps the rest of
- * the search: when they are likely to be needed, not over a tree whose results are likely cached.
+ * the search: when they are likely to be needed, not over a tree whose results are likely cached,
+ * nor when the lint is runLint's on one thread (`--measure`, a profile of the program's startup).
  * Unused, they are stopped.
  */
-function startsWorkersEarly(run: RunOptions & { cache: boolean }, project: Project): boolean {
+function startsWorkersEarly(run: RunOptions & { cache: boolean }, project: Project, costs: CostTable): boolean {
+  if (costs.startup || project.settings.measure) return false;
   return jobCount() > 1 && (!run.cache || !existsSync(LintCache.fileOf(project.root)));
 }
 
