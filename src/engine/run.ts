@@ -241,7 +241,7 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
 
 async function checkPrepared(run: RunOptions & { cache: boolean }, prepared: PreparedRun, early: LintWorker[] | undefined): Promise<CheckResult> {
   const { project, costs, problems } = prepared;
-  if (costs.startup || project.settings.measure) {
+  if (needsEveryAnalysis(project, costs)) {
     const full = await runLint(run);
     return { project, diagnostics: full.files.flatMap((file) => file.analysis.diagnostics), problems: full.problems, savings: full.savings };
   }
@@ -327,6 +327,14 @@ export class DiagnosticsLinter {
   }
 }
 
+/**
+ * Whether `lint` is runLint's, on one thread, keeping every analysis: with a profile of the
+ * program's startup (the savings need them) or `--measure`.
+ */
+function needsEveryAnalysis(project: Project, costs: CostTable): boolean {
+  return costs.startup !== undefined || project.settings.measure === true;
+}
+
 // Below this many files a thread pool costs more to start than it saves.
 const WORKER_THRESHOLD = 64;
 
@@ -338,7 +346,7 @@ const WORKER_THRESHOLD = 64;
  * Unused, they are stopped.
  */
 function startsWorkersEarly(run: RunOptions & { cache: boolean }, project: Project, costs: CostTable): boolean {
-  if (costs.startup || project.settings.measure) return false;
+  if (needsEveryAnalysis(project, costs)) return false;
   return jobCount() > 1 && (!run.cache || !existsSync(LintCache.fileOf(project.root)));
 }
 
