@@ -8,7 +8,7 @@ import { firstAtOrAfter, wordPositions } from "../src/analysis/model.js";
 import { moduleNameForFile } from "../src/analysis/modulePath.js";
 import { PreScan } from "../src/analysis/prescan.js";
 import { lintSource } from "../src/engine/lintSource.js";
-import { parsePython } from "../src/parse/parser.js";
+import { charactersParsed, parsePython } from "../src/parse/parser.js";
 import type { SyntaxNode, Tree } from "../src/parse/parser.js";
 import type { LintOptions } from "../src/engine/lintSource.js";
 import { functionSkeleton } from "../src/parse/skeleton.js";
@@ -492,6 +492,20 @@ test("a blanked body's line endings become spaces, and its parse has the rows of
   // tree-sitter starts a row at \n only.
   assert.ok(parsed.includes("assignment 72-77 7:0-7:5"), "x = 1 on its own row");
   assert.ok(parsed.includes("assignment 112-117 12:0-12:5"), "z = 2 on its own row");
+});
+
+test("charactersParsed counts what a parse reads: a skeleton's blanked bodies are not read (the lint's releases of native memory go by it)", () => {
+  const source = "def f():\n" + "    a = 1\n".repeat(50) + "x = 1\n";
+  const skeleton = functionSkeleton(source)!;
+  const skip = skeleton.bodies.map(({ start, end }) => ({ start: start + 1, end }));
+  const skipped = skip.reduce((sum, { start, end }) => sum + end - start, 0);
+  assert.ok(skipped > source.length / 2);
+  let before = charactersParsed();
+  parsePython(source);
+  assert.equal(charactersParsed() - before, source.length);
+  before = charactersParsed();
+  parsePython(skeleton.text, undefined, skip, source);
+  assert.equal(charactersParsed() - before, skeleton.text.length - skipped);
 });
 
 const base = (costs: CostTable, thresholdMs: number, strategy: LintOptions["strategy"] = "function"): LintOptions => ({ costs, thresholdMs, keepEager: [], rules, strategy, targetVersion: "py311" });

@@ -9,6 +9,7 @@ import { PreScan } from "../analysis/prescan.js";
 import { REACH_TO_COME, reachTold } from "../analysis/safety.js";
 import { ProjectIndex } from "../analysis/projectIndex.js";
 import { UserError } from "../errors.js";
+import { charactersParsed } from "../parse/parser.js";
 import { decodePythonSource, SourceDecodeError } from "../parse/source.js";
 import type { PythonSource } from "../parse/source.js";
 import { loadCostTable } from "../profile/costs.js";
@@ -308,6 +309,7 @@ export class DiagnosticsLinter {
 
   async lint(file: { path: string; shown: string }): Promise<LintOutcome> {
     const read = readSourceFile(file.path, false);
+    const parsedBefore = charactersParsed();
     let linted: FileOutcome;
     if ("problem" in read) linted = read;
     else {
@@ -318,7 +320,7 @@ export class DiagnosticsLinter {
         linted = analyse(read, file.shown, this.options, (shown, text, module, options) => lintImportTime(shown, text, module, options, this.preScan, lazy));
       }
     }
-    if ("analysis" in linted && linted.analysis) this.parsedSinceRelease += linted.analysis.source.length;
+    this.parsedSinceRelease += charactersParsed() - parsedBefore;
     if (this.parsedSinceRelease >= SOURCE_PER_RELEASE) {
       this.parsedSinceRelease = 0;
       await releaseNativeMemory();

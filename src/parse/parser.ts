@@ -104,17 +104,32 @@ function bufferSizeFor(text: string): number {
 export function parsePython(source: string, oldTree?: Parser.Tree, skip: readonly { start: number; end: number }[] = [], lineText = source): Parser.Tree {
   const { text, statementStarts } = maskLazyKeywords(source);
   const includedRanges = skip.some(({ start, end }) => end > start) ? rangesBetween(text.length, lineText, skip) : undefined;
+  const read = includedRanges ? includedRanges.reduce((sum, range) => sum + range.endIndex - range.startIndex, 0) : text.length;
+  parsed += read;
   let tree = pythonParser().parse(text, oldTree, { bufferSize: bufferSizeFor(text), includedRanges });
   const real = statementStarts.filter((offset) => startsImportStatement(tree, offset));
   if (real.length < statementStarts.length) {
     // A "lazy import" line inside a string: parse again with only the real keywords blanked.
     const keep = new Set(real);
     const restored = restoreKeywords(source, text, statementStarts.filter((offset) => !keep.has(offset)));
+    parsed += read;
     tree = pythonParser().parse(restored, undefined, { bufferSize: bufferSizeFor(text), includedRanges });
   }
   rememberLazyStatements(tree, real);
   return tree;
 }
+
+/**
+ * Characters that parsePython has read in this thread so far, the ranges it was told to skip not
+ * counted: the native memory of the trees it made, while they live, is about proportional to it
+ * (see release.ts), where the length of the texts is not (a skeleton's tree has no nodes for
+ * its blanked bodies, a prefix's none for the rest of the module).
+ */
+export function charactersParsed(): number {
+  return parsed;
+}
+
+let parsed = 0;
 
 /** The ranges of a text of `length` around the skipped ones, as tree-sitter takes them (with their points in `lineText`). */
 function rangesBetween(length: number, lineText: string, skip: readonly { start: number; end: number }[]): Parser.Range[] {
