@@ -15,6 +15,7 @@ export function pythonParser(): Parser {
     const python = require("tree-sitter-python") as Parser.Language;
     withoutNodeCache((ParserClass as unknown as { Tree: { prototype: object } }).Tree.prototype);
     withNodeFieldsInJs(ParserClass, python);
+    withLighterNodeTransfer(ParserClass, python);
     parser = new ParserClass();
     parser.setLanguage(python);
   }
@@ -69,6 +70,154 @@ function withNodeFieldsInJs(ParserClass: typeof Parser, language: Parser.Languag
   if (nodes.every((node) => start.call(node as unknown as Record<number, number>) === nativeStart.call(node))) {
     Object.defineProperty(base, "startIndex", { configurable: true, get: start });
   }
+}
+
+/** What node-tree-sitter's native binding holds for its JS side (see withLighterNodeTransfer). */
+interface NativeBinding {
+  Tree: unknown;
+  nodeTransferArray: Uint32Array;
+  NodeMethods: Record<string, ((tree: unknown, argument?: unknown) => unknown) | undefined>;
+}
+
+/** A node object as node-tree-sitter makes it: its tree, and tree-sitter's node as six numbers. */
+type NodeObject = Record<number, number> & { tree: { language: { nodeSubclasses: NodeClass[] } } };
+type NodeClass = new (tree: unknown) => NodeObject;
+
+/** The accessors withLighterNodeTransfer answers: getters, then methods of one argument. */
+const LIGHTER_GETTERS = ["endIndex", "parent", "namedChildren", "children"];
+const LIGHTER_METHODS = ["childForFieldName", "childrenForFieldName", "firstNamedChildForIndex", "namedChild", "child"];
+
+/**
+ * node-tree-sitter hands a node over from native code as six numbers in a shared array, from
+ * which its JS side makes the node object. On the way it makes a BigInt of the node's id, to look
+ * the node up in a cache that withoutNodeCache leaves empty, and for a list of nodes a Map and an
+ * array more; and it checks on every call that the node belongs to a tree. The model's walks ask
+ * for the children or the end of nearly every node they visit. Here the accessors they use copy
+ * the six numbers and nothing else, through the same native methods. Checked on a sample against
+ * a TreeCursor (accessorsAgreeWithCursor) once in place, and put back as they were when the
+ * binding is not where it was or an answer differs (another version of node-tree-sitter).
+ */
+function withLighterNodeTransfer(ParserClass: typeof Parser, language: Parser.Language): void {
+  const BaseNode = (ParserClass as unknown as { SyntaxNode?: NodeClass }).SyntaxNode;
+  // The native addon node-tree-sitter loaded (its file's name depends on how it was built): the one whose Tree is its Tree.
+  const TreeClass = (ParserClass as unknown as { Tree?: unknown }).Tree;
+  const loaded = Object.values(require.cache).find((entry) => entry?.filename.endsWith(".node") && (entry.exports as { Tree?: unknown } | undefined)?.Tree === TreeClass);
+  const binding = loaded?.exports as NativeBinding | undefined;
+  if (!BaseNode || TreeClass === undefined || !binding?.NodeMethods || !(binding.nodeTransferArray instanceof Uint32Array)) return;
+  const native = (name: string): ((tree: unknown, argument?: unknown) => unknown) | undefined => binding.NodeMethods[name];
+  if (![...LIGHTER_GETTERS, ...LIGHTER_METHODS].every((name) => typeof native(name) === "function")) return;
+  const put = (node: NodeObject): void => {
+    // Read each time: the binding replaces the array when a longer list needs more room.
+    const transfer = binding.nodeTransferArray;
+    for (let index = 0; index < 6; index++) transfer[index] = node[index];
+  };
+  // The native side answers a number (the node's type) for a node it put in the array, null for none.
+  const take = (value: unknown, tree: NodeObject["tree"], offset: number): unknown => {
+    if (typeof value !== "number") return value;
+    const node = new (value === ERROR_TYPE_ID ? BaseNode : tree.language.nodeSubclasses[value])(tree);
+    const transfer = binding.nodeTransferArray;
+    for (let index = 0; index < 6; index++) node[index] = transfer[offset + index];
+    return node;
+  };
+  const one = (call: (tree: unknown, argument?: unknown) => unknown) =>
+    function (this: NodeObject, argument?: unknown): unknown {
+      put(this);
+      return take(call(this.tree, argument), this.tree, 0);
+    };
+  const many = (call: (tree: unknown, argument?: unknown) => unknown) =>
+    function (this: NodeObject, argument?: unknown): unknown {
+      put(this);
+      const values = call(this.tree, argument) as unknown[];
+      for (let index = 0, offset = 0; index < values.length; index++) {
+        if (typeof values[index] !== "number") continue;
+        values[index] = take(values[index], this.tree, offset);
+        offset += 6;
+      }
+      return values;
+    };
+  const endIndex = native("endIndex")!;
+  const lighter: PropertyDescriptorMap = {
+    endIndex: {
+      configurable: true,
+      get(this: NodeObject): unknown {
+        put(this);
+        return endIndex(this.tree);
+      },
+    },
+    parent: { configurable: true, get: one(native("parent")!) },
+    namedChildren: { configurable: true, get: many(native("namedChildren")!) },
+    children: { configurable: true, get: many(native("children")!) },
+  };
+  for (const name of LIGHTER_METHODS) lighter[name] = { configurable: true, writable: true, value: (name === "childrenForFieldName" ? many : one)(native(name)!) };
+  const library: PropertyDescriptorMap = {};
+  for (const name of Object.keys(lighter)) {
+    const descriptor = Object.getOwnPropertyDescriptor(BaseNode.prototype, name);
+    if (!descriptor) return;
+    library[name] = descriptor;
+  }
+  Object.defineProperties(BaseNode.prototype, lighter);
+  if (agreesOnSample(ParserClass, language)) lighterTransfer = true;
+  else Object.defineProperties(BaseNode.prototype, library);
+}
+
+function agreesOnSample(ParserClass: typeof Parser, language: Parser.Language): boolean {
+  try {
+    const sample = new ParserClass();
+    sample.setLanguage(language);
+    return accessorsAgreeWithCursor(sample.parse(SAMPLE));
+  } catch {
+    return false;
+  }
+}
+
+let lighterTransfer = false;
+
+/** Whether the node accessors of withLighterNodeTransfer are in use (for its tests). */
+export function usesLighterNodeTransfer(): boolean {
+  pythonParser();
+  return lighterTransfer;
+}
+
+const ERROR_TYPE_ID = 0xffff;
+/**
+ * Whether the node accessors answer, on every node of a tree, what a TreeCursor finds there (a
+ * cursor is node-tree-sitter's native code throughout): each node's type and offsets, its parent,
+ * its children and named children (as lists, by index and by offset) and the children of each of
+ * its fields. withLighterNodeTransfer's check; its test asks it of real files.
+ */
+export function accessorsAgreeWithCursor(tree: Parser.Tree): boolean {
+  const cursor = tree.walk();
+  const same = (a: Parser.SyntaxNode | null | undefined, b: Parser.SyntaxNode | null | undefined): boolean =>
+    a === b || (!!a && !!b && a.type === b.type && a.startIndex === b.startIndex && a.endIndex === b.endIndex);
+  const agrees = (node: Parser.SyntaxNode, parent: Parser.SyntaxNode | null): boolean => {
+    if (node.type !== cursor.nodeType || node.startIndex !== cursor.startIndex || node.endIndex !== cursor.endIndex || !same(node.parent, parent)) return false;
+    const children = node.children;
+    const named: Parser.SyntaxNode[] = [];
+    const fields = new Map<string, Parser.SyntaxNode[]>();
+    let count = 0;
+    if (cursor.gotoFirstChild()) {
+      do {
+        const child = children[count];
+        if (!child || !same(node.child(count), child)) return false;
+        if (cursor.nodeIsNamed) named.push(child);
+        const field = cursor.currentFieldName;
+        if (field) fields.set(field, [...(fields.get(field) ?? []), child]);
+        if (!agrees(child, node)) return false;
+        count++;
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    }
+    if (count !== children.length || node.childForFieldName("no_such_field") !== null) return false;
+    const namedChildren = node.namedChildren;
+    if (namedChildren.length !== named.length || !named.every((child, index) => same(namedChildren[index], child) && same(node.namedChild(index), child))) return false;
+    if (!named.every((child) => same(node.firstNamedChildForIndex(child.startIndex), named.find((other) => other.endIndex > child.startIndex)))) return false;
+    for (const [field, nodes] of fields) {
+      const listed = node.childrenForFieldName(field);
+      if (!same(node.childForFieldName(field), nodes[0]) || listed.length !== nodes.length || !nodes.every((child, index) => same(listed[index], child))) return false;
+    }
+    return true;
+  };
+  return agrees(tree.rootNode, null);
 }
 
 /** Every node of a tree, in order. */
