@@ -41,6 +41,33 @@ test("an edit in a 5,000-line file reparses to the same tree as a fresh parse, a
   assert.ok(changed.every((range) => range.startPosition.row >= line - 1 && range.endPosition.row <= line + 1), JSON.stringify(changed));
 });
 
+test("edits at the end of a line (told to tree-sitter with the line break) reparse to the same tree as a fresh parse", () => {
+  const text = `import numpy as np\n\n${Array.from({ length: 30 }, (_, i) => FUNCTION(i)).join("")}x = 1\r\ny = 2\rz = np`;
+  const lines = text.split(/\r\n|\r|\n/);
+  const at = (line: number, character: number) => ({ line, character });
+  const edits: TextDocumentContentChangeEvent[] = [
+    // A letter typed at the end of the first line, then one deleted there (the import's alias).
+    { range: { start: at(0, 18), end: at(0, 18) }, text: "s" },
+    { range: { start: at(0, 17), end: at(0, 18) }, text: "" },
+    // At the end of a line inside a function, and of the line of a `def`.
+    { range: { start: at(3, lines[3].length), end: at(3, lines[3].length) }, text: "0" },
+    { range: { start: at(5, lines[5].length), end: at(5, lines[5].length) }, text: "  # one" },
+    // Before a CRLF, before a lone CR (no line break to tree-sitter), and at the end of the text.
+    { range: { start: at(92, 5), end: at(92, 5) }, text: "0" },
+    { range: { start: at(93, 4), end: at(93, 5) }, text: "22" },
+    { range: { start: at(94, 6), end: at(94, 6) }, text: "s" },
+    // Across a line end, and a line break typed at the end of a line.
+    { range: { start: at(3, lines[3].length - 2), end: at(4, 0) }, text: "1\n" },
+    { range: { start: at(6, lines[6].length), end: at(6, lines[6].length) }, text: "\n    pass" },
+  ];
+  for (const edit of edits) {
+    const { incremental, fresh } = reparseAfter(text, [edit]);
+    assert.deepEqual(listing(incremental), listing(fresh), JSON.stringify(edit));
+  }
+  const { incremental, fresh } = reparseAfter(text, edits);
+  assert.deepEqual(listing(incremental), listing(fresh));
+});
+
 test("reparsing a 5,000-line file after a keystroke is much faster than parsing it afresh", () => {
   const text = `import numpy as np\n\n${Array.from({ length: 1666 }, (_, i) => FUNCTION(i)).join("")}`;
   const line = 2 + 800 * 3;
