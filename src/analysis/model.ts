@@ -310,10 +310,10 @@ export class SemanticModel {
         this.visitMatch(node, state);
         return;
       case "global_statement":
-        for (const name of node.namedChildren) state.scope.globals.add(name.text);
+        for (const name of node.namedChildren) state.scope.declareGlobal(name.text);
         return;
       case "nonlocal_statement":
-        for (const name of node.namedChildren) state.scope.nonlocals.add(name.text);
+        for (const name of node.namedChildren) state.scope.declareNonlocal(name.text);
         return;
       case "delete_statement":
         for (const target of deleteTargets(node)) {

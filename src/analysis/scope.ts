@@ -53,18 +53,35 @@ export interface Reference {
   resolvedScope?: Scope;
 }
 
+const NO_BINDINGS: ReadonlyMap<string, Binding[]> = new Map();
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 export class Scope {
-  readonly bindings = new Map<string, Binding[]>();
-  readonly globals = new Set<string>();
-  readonly nonlocals = new Set<string>();
-  readonly children: Scope[] = [];
+  // Each made when first written: most scopes a focused model makes (one for every function it
+  // looks into) declare no name `global` or `nonlocal`, and many bind none it follows.
+  private bindingLists: Map<string, Binding[]> | undefined = undefined;
+  private globalNames: Set<string> | undefined = undefined;
+  private nonlocalNames: Set<string> | undefined = undefined;
 
   constructor(
     readonly kind: ScopeKind,
     readonly node: SyntaxNode,
     readonly parent: Scope | undefined,
-  ) {
-    parent?.children.push(this);
+  ) {}
+
+  /** Every binding made in this scope, by name, in text order. */
+  get bindings(): ReadonlyMap<string, Binding[]> {
+    return this.bindingLists ?? NO_BINDINGS;
+  }
+
+  /** The names a `global` statement of this scope declares. */
+  get globals(): ReadonlySet<string> {
+    return this.globalNames ?? NO_NAMES;
+  }
+
+  /** The names a `nonlocal` statement of this scope declares. */
+  get nonlocals(): ReadonlySet<string> {
+    return this.nonlocalNames ?? NO_NAMES;
   }
 
   /** Function-like scopes resolve free names through enclosing functions, never through classes. */
@@ -78,12 +95,21 @@ export class Scope {
   }
 
   binds(name: string): boolean {
-    return this.bindings.has(name);
+    return this.bindingLists?.has(name) ?? false;
   }
 
   addBinding(binding: Binding): void {
-    const list = this.bindings.get(binding.name);
+    const lists = (this.bindingLists ??= new Map());
+    const list = lists.get(binding.name);
     if (list) list.push(binding);
-    else this.bindings.set(binding.name, [binding]);
+    else lists.set(binding.name, [binding]);
+  }
+
+  declareGlobal(name: string): void {
+    (this.globalNames ??= new Set()).add(name);
+  }
+
+  declareNonlocal(name: string): void {
+    (this.nonlocalNames ??= new Set()).add(name);
   }
 }
