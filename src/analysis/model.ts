@@ -716,6 +716,9 @@ export class SemanticModel {
   }
 
   private noteDynamicCall(node: SyntaxNode, state: WalkState): void {
+    // A call of a name starts with the name: most calls need no look at their nodes.
+    const word = wordAt(this.source, node.startIndex);
+    if (!GLOBALS_READERS.has(word) && !NAMESPACE_READERS.has(word)) return;
     const fn = node.childForFieldName("function");
     if (fn?.type !== "identifier") return;
     const readsModuleNamespace =
@@ -728,6 +731,7 @@ export class SemanticModel {
   }
 
   private noteSysModulesOfName(node: SyntaxNode): void {
+    if (wordAt(this.source, node.startIndex) !== "sys") return;
     const value = node.childForFieldName("value");
     const index = node.childForFieldName("subscript");
     if (value?.text.replace(/\s+/g, "") === "sys.modules" && index?.text === "__name__") {
@@ -761,6 +765,7 @@ export class SemanticModel {
       if (node.childForFieldName("left")?.text === "__all__") this.readDunderAll(node.childForFieldName("right")!);
       return;
     }
+    if (wordAt(this.source, node.startIndex) !== "__all__") return;
     const fn = node.childForFieldName("function");
     if (fn?.type !== "attribute" || fn.childForFieldName("object")?.text !== "__all__") return;
     const method = fn.childForFieldName("attribute")!.text;
@@ -814,6 +819,13 @@ export function wordPositions(source: string, words: readonly string[]): number[
   const positions: number[] = [];
   for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) positions.push(match.index);
   return positions;
+}
+
+/** The ASCII word (letters, digits, `_`) that starts at `offset`, empty when none does. */
+function wordAt(source: string, offset: number): string {
+  let end = offset;
+  for (let code = source.charCodeAt(end); (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95; code = source.charCodeAt(++end));
+  return source.slice(offset, end);
 }
 
 export function firstAtOrAfter(sorted: readonly number[], offset: number): number {
