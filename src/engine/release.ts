@@ -28,8 +28,7 @@ export async function releaseNativeMemory(): Promise<void> {
 /**
  * Characters parsed (parser.ts, charactersParsed) between two releases: a tree takes about 38
  * bytes of native memory per character it was made from while it lives, so some 75 MB per thread
- * at most. More often costs more time: on
- * the stdlib at `--threshold 0`, every 500,000 characters kept peak memory at 276 MB but added a
- * second of CPU.
+ * at most. More often costs more time: on the stdlib at `--threshold 0`, every 500,000
+ * characters kept peak memory at 276 MB but added a second of CPU.
  */
 export const SOURCE_PER_RELEASE = 2_000_000;
