@@ -1,5 +1,6 @@
 import { parsePython } from "../parse/parser.js";
 import { isLazyStatement } from "../parse/pep810.js";
+import { isAsciiWordChar } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import { Scope } from "./scope.js";
 import type { Binding, BindingKind, ExecutionContext, Guard, Reference } from "./scope.js";
@@ -824,7 +825,7 @@ export function wordPositions(source: string, words: readonly string[]): number[
 /** The ASCII word (letters, digits, `_`) that starts at `offset`, empty when none does. */
 function wordAt(source: string, offset: number): string {
   let end = offset;
-  for (let code = source.charCodeAt(end); (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95; code = source.charCodeAt(++end));
+  while (isAsciiWordChar(source.charCodeAt(end))) end++;
   return source.slice(offset, end);
 }
 

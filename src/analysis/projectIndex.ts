@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { LineIndex } from "../parse/lines.js";
 import { saysLazy } from "../parse/pep810.js";
+import { isAsciiWordChar } from "../parse/skeleton.js";
 import { decodePythonSource } from "../parse/source.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
@@ -301,7 +302,7 @@ function readDots(text: string, names: ReadonlySet<string>): { chains: { name: s
     while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
     let start = end;
     let hash = 0;
-    for (let code = text.charCodeAt(start - 1); start > 0 && isAsciiWordCode(code); code = text.charCodeAt(--start - 1)) hash = backwardHash(hash, code);
+    for (let code = text.charCodeAt(start - 1); start > 0 && isAsciiWordChar(code); code = text.charCodeAt(--start - 1)) hash = backwardHash(hash, code);
     if (end === dot && start < end && start > dottedEnd && isQuote(text.charCodeAt(start - 1))) {
       DOTTED_STRING.lastIndex = start - 1;
       const dotted = DOTTED_STRING.exec(text);
@@ -329,8 +330,4 @@ function isQuote(code: number): boolean {
 /** One step of a word's hash, from its last character to its first. */
 function backwardHash(hash: number, code: number): number {
   return (Math.imul(hash, 31) + code) | 0;
-}
-
-function isAsciiWordCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }

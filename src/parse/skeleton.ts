@@ -376,7 +376,12 @@ function isBlank(c: number): boolean {
 
 /** A character of a Python name as the scans here read one: ASCII letters, digits and `_`, and anything above U+007F. */
 export function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+  return isAsciiWordChar(c) || c > 127;
+}
+
+/** An ASCII letter, digit or `_`. */
+export function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**
