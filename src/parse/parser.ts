@@ -14,10 +14,12 @@ export function pythonParser(): Parser {
     const ParserClass = require("tree-sitter") as typeof Parser;
     const python = require("tree-sitter-python") as Parser.Language;
     withoutNodeCache((ParserClass as unknown as { Tree: { prototype: object } }).Tree.prototype);
-    withNodeFieldsInJs(ParserClass, python);
-    withLighterNodeTransfer(ParserClass, python);
     parser = new ParserClass();
     parser.setLanguage(python);
+    // One tree of a sample for both checks (node objects are made anew on every access).
+    const sample = parser.parse(SAMPLE);
+    withNodeFieldsInJs(ParserClass, sample);
+    withLighterNodeTransfer(ParserClass, sample);
   }
   return parser;
 }
@@ -47,7 +49,7 @@ function withoutNodeCache(treePrototype: object): void {
  *   bytes of UTF-16, so half of it is what native code returns. Checked on a sample before use,
  *   and left alone when the two differ (another version of node-tree-sitter).
  */
-function withNodeFieldsInJs(ParserClass: typeof Parser, language: Parser.Language): void {
+function withNodeFieldsInJs(ParserClass: typeof Parser, sample: Parser.Tree): void {
   const base = (ParserClass as unknown as { SyntaxNode?: { prototype: object } }).SyntaxNode?.prototype;
   const nativeType = base && Object.getOwnPropertyDescriptor(base, "type")?.get;
   const nativeStart = base && Object.getOwnPropertyDescriptor(base, "startIndex")?.get;
@@ -64,9 +66,7 @@ function withNodeFieldsInJs(ParserClass: typeof Parser, language: Parser.Languag
   const start = function (this: Record<number, number>): number {
     return this[2] >>> 1;
   };
-  const sample = new ParserClass();
-  sample.setLanguage(language);
-  const nodes = allNodes(sample.parse(SAMPLE).rootNode);
+  const nodes = allNodes(sample.rootNode);
   if (nodes.every((node) => start.call(node as unknown as Record<number, number>) === nativeStart.call(node))) {
     Object.defineProperty(base, "startIndex", { configurable: true, get: start });
   }
@@ -97,7 +97,7 @@ const LIGHTER_METHODS = ["childForFieldName", "childrenForFieldName", "firstName
  * a TreeCursor (accessorsAgreeWithCursor) once in place, and put back as they were when the
  * binding is not where it was or an answer differs (another version of node-tree-sitter).
  */
-function withLighterNodeTransfer(ParserClass: typeof Parser, language: Parser.Language): void {
+function withLighterNodeTransfer(ParserClass: typeof Parser, sample: Parser.Tree): void {
   const BaseNode = (ParserClass as unknown as { SyntaxNode?: NodeClass }).SyntaxNode;
   // The native addon node-tree-sitter loaded (its file's name depends on how it was built): the one whose Tree is its Tree.
   const TreeClass = (ParserClass as unknown as { Tree?: unknown }).Tree;
@@ -156,15 +156,13 @@ function withLighterNodeTransfer(ParserClass: typeof Parser, language: Parser.La
     library[name] = descriptor;
   }
   Object.defineProperties(BaseNode.prototype, lighter);
-  if (agreesOnSample(ParserClass, language)) lighterTransfer = true;
+  if (agreesOnSample(sample)) lighterTransfer = true;
   else Object.defineProperties(BaseNode.prototype, library);
 }
 
-function agreesOnSample(ParserClass: typeof Parser, language: Parser.Language): boolean {
+function agreesOnSample(sample: Parser.Tree): boolean {
   try {
-    const sample = new ParserClass();
-    sample.setLanguage(language);
-    return accessorsAgreeWithCursor(sample.parse(SAMPLE));
+    return accessorsAgreeWithCursor(sample);
   } catch {
     return false;
   }
@@ -179,6 +177,7 @@ export function usesLighterNodeTransfer(): boolean {
 }
 
 const ERROR_TYPE_ID = 0xffff;
+
 /**
  * Whether the node accessors answer, on every node of a tree, what a TreeCursor finds there (a
  * cursor is node-tree-sitter's native code throughout): each node's type and offsets, its parent,
