@@ -147,8 +147,9 @@ test("a skeleton is the module with its function bodies replaced by `0`, as Pyth
 // Python's view of a skeleton that keeps the bodies mentioning some words: each such body, and
 // each class body outside a function, keeps the statements that mention one (a compound one keeps
 // its clauses' headers, and each block is judged on its own), a function's docstring, `global` and
-// `nonlocal`, and the headers of definitions; every run of other statements becomes `0` where it
-// starts; a `match` statement stays or goes whole.
+// `nonlocal`, and the headers of definitions but in a class body, where a definition that mentions
+// none goes whole; every run of other statements becomes `0` where it starts; a `match` statement
+// stays or goes whole.
 const KEPT_ORACLE = ORACLE_HELPERS + String.raw`
 
 def check(text, skeleton, words):
@@ -169,12 +170,12 @@ def check(text, skeleton, words):
         if inline(node, node.body):
             return
         if pattern.search(segment(node.body[0], node.body[-1])):
-            node.body = block(node.body, True)
+            node.body = block(node.body, "function")
         else:
             node.body = [zero(*start(node.body[0], lines))]
 
     def clause_block(owner, body):
-        return body if inline(owner, body) else block(body, False)
+        return body if inline(owner, body) else block(body, "clause")
 
     def clauses(node):
         if isinstance(node, ast.If):
@@ -194,16 +195,22 @@ def check(text, skeleton, words):
             if getattr(node, "finalbody", None):
                 node.finalbody = clause_block(node, node.finalbody)
 
-    def block(statements, function_body):
+    def block(statements, kind):
         kept, run = [], False
         for index, statement in enumerate(statements):
             line, column = start(statement, lines)
+            definition = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            if definition and kind == "class" and not pattern.search(segment(statement, statement)):
+                if not run:
+                    kept.append(zero(line, column))
+                run = True
+                continue
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 function(statement)
             elif isinstance(statement, ast.ClassDef):
                 if not inline(statement, statement.body):
-                    statement.body = block(statement.body, False)
-            elif (function_body and index == 0 and re.match(rb"[rRbBuUfF]{0,2}['\"]", lines[line - 1][column:])) or isinstance(statement, (ast.Global, ast.Nonlocal)):
+                    statement.body = block(statement.body, "class")
+            elif (kind == "function" and index == 0 and re.match(rb"[rRbBuUfF]{0,2}['\"]", lines[line - 1][column:])) or isinstance(statement, (ast.Global, ast.Nonlocal)):
                 pass
             elif not pattern.search(segment(statement, statement)):
                 if not run:
@@ -227,7 +234,7 @@ def check(text, skeleton, words):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 function(child)
             elif isinstance(child, ast.ClassDef) and not inline(child, child.body):
-                child.body = block(child.body, False)
+                child.body = block(child.body, "class")
             else:
                 outer(child)
     outer(tree)
@@ -283,7 +290,7 @@ test("a skeleton that keeps the bodies mentioning some words keeps in them and i
   assert.ok(result.checked > files.length * 0.9, `Python checked most files (${result.checked} of ${files.length})`);
 });
 
-test("a kept body keeps its docstring, declarations, definitions' headers and the clauses of what it keeps; so does a class body", () => {
+test("a kept body keeps its docstring, declarations, definitions' headers and the clauses of what it keeps; a class body keeps only the definitions that mention a word", () => {
   const source = [
     "import os",
     "def f(path):",
@@ -331,6 +338,13 @@ test("a kept body keeps its docstring, declarations, definitions' headers and th
     "            pass",
     "    def m(self):",
     "        return os",
+    "    @property",
+    "    def n(self):",
+    "        return 1",
+    "    class Nested:",
+    "        x = 1",
+    "    def o(self, sep=os.sep):",
+    "        return 1",
     "",
   ].join("\n");
   const skeleton = mentioning(source, ["os"])!;
@@ -385,6 +399,13 @@ test("a kept body keeps its docstring, declarations, definitions' headers and th
     "",
     "    def m(self):",
     "        return os",
+    "    0",
+    "",
+    "",
+    "",
+    "",
+    "    def o(self, sep=os.sep):",
+    "        0",
     "",
   ]);
   assert.deepEqual(runKeptOracle([{ source, words: ["os"] }]), { checked: 1, failures: [] });

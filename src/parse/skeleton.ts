@@ -92,7 +92,7 @@ class Blanker {
       if (lines[index].blockDef) index = this.functionBody(index);
       else if (this.classBodies && leadingWord(source, lines[index].start) === "class" && index + 1 < lines.length && deeper(lines[index + 1], lines[index])) {
         const last = this.blockEnd(index);
-        this.keptBlock(index + 1, last, false);
+        this.keptBlock(index + 1, last, "class");
         index = last;
       }
     }
@@ -115,7 +115,7 @@ class Blanker {
    */
   private functionBody(header: number): number {
     const last = this.blockEnd(header);
-    if (this.keep(this.lines[header + 1].start, this.lines[last].end)) this.keptBlock(header + 1, last, true);
+    if (this.keep(this.lines[header + 1].start, this.lines[last].end)) this.keptBlock(header + 1, last, "function");
     else this.blank(header + 1, last);
     return last;
   }
@@ -132,13 +132,18 @@ class Blanker {
   /**
    * A block that stays, lines `from` to `to`: each of its statements that `keep` does not keep is
    * blanked (runs of them as one), so that `0` stands where the run starts, at the block's
-   * indentation. Some stay whatever `keep` says, for the block to keep its shape: a definition's
-   * header and decorators (its body is judged on its own), a function's docstring and its `global`
-   * and `nonlocal` declarations (a function-level import goes after them), and the headers of a
-   * compound statement that stays (each of its blocks is judged on its own). A compound statement
-   * of another kind (`match`, whose block holds only `case` clauses) stays or goes whole.
+   * indentation. Some stay whatever `keep` says, for the block to keep its shape: in a function
+   * body or a clause's block, a definition's header and decorators (its body is judged on its own:
+   * where a fix puts an import in a block depends on whether a definition follows, importBlock.ts);
+   * a function's docstring and its `global` and `nonlocal` declarations (a function-level import
+   * goes after them); and the headers of a compound statement that stays (each of its blocks is
+   * judged on its own). In a class body, where no fix puts anything, a definition that `keep` does
+   * not keep, decorators, header and body together, is blanked as any other statement is: it can
+   * neither bind nor read a name it does not mention (its own name is one it mentions). A
+   * compound statement of another kind (`match`, whose block holds only `case` clauses) stays or
+   * goes whole.
    */
-  private keptBlock(from: number, to: number, functionBody: boolean): void {
+  private keptBlock(from: number, to: number, block: BlockKind): void {
     const { lines, source } = this;
     let runStart = -1;
     const endRun = (last: number): void => {
@@ -150,10 +155,13 @@ class Blanker {
       const line = lines[index];
       const last = this.statementEnd(index, to);
       const word = leadingWord(source, line.start);
-      if (word === "@" || word === "class" || isDefHeader(source, line.start)) {
+      const isDefinition = word === "@" || word === "class" || isDefHeader(source, line.start);
+      if (isDefinition && (block !== "class" || this.keep(line.start, lines[last].end))) {
         endRun(index - 1);
         this.definition(index, last);
-      } else if ((functionBody && index === from && startsString(source, line.start)) || word === "global" || word === "nonlocal") {
+      } else if (isDefinition) {
+        if (runStart < 0) runStart = index;
+      } else if ((block === "function" && index === from && startsString(source, line.start)) || word === "global" || word === "nonlocal") {
         endRun(index - 1);
       } else if (!this.keep(line.start, lines[last].end)) {
         if (runStart < 0) runStart = index;
@@ -186,7 +194,7 @@ class Blanker {
     while (header < to && leadingWord(this.source, this.lines[header].start) === "@") header++;
     if (header === to) return; // a one-line definition, or one this scan does not know
     if (this.lines[header].blockDef) this.functionBody(header);
-    else if (leadingWord(this.source, this.lines[header].start) === "class") this.keptBlock(header + 1, to, false);
+    else if (leadingWord(this.source, this.lines[header].start) === "class") this.keptBlock(header + 1, to, "class");
   }
 
   /** A compound statement that stays (lines `from` to `to`): each clause's header stays, each block is judged on its own. */
@@ -194,7 +202,7 @@ class Blanker {
     let header = from;
     while (header <= to) {
       const last = header + 1 <= to && deeper(this.lines[header + 1], this.lines[header]) ? this.blockEnd(header) : header;
-      if (last > header) this.keptBlock(header + 1, Math.min(last, to), false);
+      if (last > header) this.keptBlock(header + 1, Math.min(last, to), "clause");
       header = last + 1;
     }
   }
@@ -204,6 +212,9 @@ class Blanker {
     this.bodies.push({ start: this.lines[from].start, end: this.lines[to].end });
   }
 }
+
+/** Where a block that stays is (keptBlock): a function's body, a class's body, or a block of a compound statement in one of them. */
+type BlockKind = "function" | "class" | "clause";
 
 /** Statements with blocks of statements, which keptBlock blanks statement by statement. */
 const COMPOUND = new Set(["if", "for", "while", "try", "with", "async"]);
