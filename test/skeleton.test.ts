@@ -411,6 +411,36 @@ test("a kept body keeps its docstring, declarations, definitions' headers and th
   assert.deepEqual(runKeptOracle([{ source, words: ["os"] }]), { checked: 1, failures: [] });
 });
 
+test("a skeleton of the import-time code blanks every function body, and keeps in class bodies what mentions a word", () => {
+  const source = [
+    "import os",
+    "class C:",
+    "    size = 1",
+    "    sep = os.sep",
+    "    def m(self):",
+    "        return os",
+    "    @staticmethod",
+    "    def n():",
+    "        return 1",
+    "def f():",
+    "    return os",
+    "",
+  ].join("\n");
+  const positions = wordPositions(source, ["os"]);
+  const keep = (start: number, end: number): boolean => {
+    const index = firstAtOrAfter(positions, start);
+    return index < positions.length && positions[index] < end;
+  };
+  const skeleton = functionSkeleton(source, keep, undefined, { classBodies: true, functionBodies: false })!;
+  assert.ok(skeleton);
+  assertBlankedAsSaid(source, skeleton);
+  const kept = withLineEndings(source, skeleton)
+    .split("\n")
+    .map((line) => line.trimEnd());
+  // `m` mentions the word in its body: its header stays, its body goes as every body does.
+  assert.deepEqual(kept, ["import os", "class C:", "    0", "    sep = os.sep", "    def m(self):", "        0", "    0", "", "", "def f():", "    0", ""]);
+});
+
 test("the skeleton scan reads strings, comments, brackets, continuations and nesting as Python does", () => {
   const source = [
     "import numpy as np",

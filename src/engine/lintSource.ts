@@ -125,8 +125,12 @@ function lintWith(filename: string, source: string, file: FileModule, options: L
   return analysis;
 }
 
-/** What a skeleton kept of the function bodies (see lintSkeleton). */
-type KeptBodies = { mentioning: ReadonlySet<string> } | "none";
+/**
+ * What a skeleton kept (see lintSkeleton): "none", no function body; or the statements that
+ * mention a word of `mentioning`, in class bodies and, unless `functionBodies` is false (no
+ * function body then), in function bodies.
+ */
+type KeptBodies = { mentioning: ReadonlySet<string>; functionBodies: boolean } | "none";
 
 /**
  * Builds the models of `analysis.tree` (parsed from `text`) and runs the rules. With `kept`, the
@@ -161,7 +165,7 @@ function analyseTree(analysis: FileAnalysis, text: string, options: LintOptions,
   const model = options.fullModel ? buildSemanticModel(text, tree, { lazyAnnotations }) : buildSemanticModel(text, tree, { lazyAnnotations, focusNames });
   const heavyImports = findHeavyImports(model, heavyOptions);
   // With no body at all, only imports used at import time are decided: each is LZ002 and nothing else.
-  if (kept === "none" && (heavyImports.some((heavy) => heavy.uses.importTime.length === 0) || candidateLazy.length > 0)) return false;
+  if ((kept === "none" || kept?.functionBodies === false) && (heavyImports.some((heavy) => heavy.uses.importTime.length === 0) || candidateLazy.length > 0)) return false;
   analysis.model = model;
   if (!options.fullModel) analysis.focusWords = [...focusNames];
   const heavyStarImports = findHeavyStarImports(model, heavyOptions);
@@ -190,8 +194,9 @@ const SKELETON_MIN_SHARE = 0.25;
  * (model.ts), at no other statements than those that mention a name it follows. So:
  * - when every heavy import is used at import time, each is LZ002 and nothing else (LZ001, LZ003
  *   and LZ006 need an import that is not), and LZ002 names the first import-time use: a skeleton
- *   without any function body decides, and often only its start (analysePrefix). Patterns guess
- *   when to try this first.
+ *   without any function body decides, and often only its start (analysePrefix); else one that
+ *   also keeps, of the class bodies, only the statements that mention a word as below. Patterns
+ *   guess when to try this first.
  * - otherwise a skeleton that keeps, in every function body and every class body outside one,
  *   every statement that mentions a name bound by an `import` of a related module or by a
  *   from-import of a heavy one (as patterns read the imports), or a word in KEPT_FOR, decides; when the analysis follows a name the skeleton did
@@ -210,29 +215,31 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
   const imports = importsByPattern(source, relevantTops(options), file, options);
   const lines = scanned ? scanned.lines : moduleLines(source);
   if (lines === undefined) return undefined;
+  const lazyFree = scanned !== undefined;
+  const mentioning = new Set([...KEPT_FOR, ...imports.filter((imported) => imported.kind === "import" || imported.heavy).map((imported) => imported.name)]);
+  let positions: number[] | undefined;
+  const mentions = (start: number, end: number): boolean => {
+    positions ??= wordPositions(source, [...mentioning]);
+    const index = firstAtOrAfter(positions, start);
+    return index < positions.length && positions[index] < end;
+  };
   if (options.thresholdMs > 0) {
     const bare = scanned ? scanned.bare : functionSkeleton(source, undefined, lines);
-    const lazyFree = scanned !== undefined;
     if (bare === undefined) return undefined;
     const atTop = imports.filter((imported) => imported.atTop && imported.heavy).map((imported) => imported.name);
     const lastUse = atTop.length > 0 ? lastFirstUse(bare.text, lines, atTop) : -1;
     if (lastUse >= 0 || (atTop.length > 0 && spelledOutsideImports(bare.text, atTop))) {
-      const decided = (lastUse >= 0 ? analysePrefix(filename, source, file, options, bare, lines, lastUse, lazyFree) : undefined) ?? analyseSkeleton(filename, source, file, options, "none", bare, lazyFree);
+      let decided = lastUse >= 0 ? analysePrefix(filename, source, file, options, bare, lines, lastUse, lazyFree) : undefined;
+      if (!decided) {
+        // The import-time code alone, and of class bodies only what mentions a word.
+        const importTime = functionSkeleton(source, mentions, lines, { classBodies: true, functionBodies: false });
+        decided = importTime && analyseSkeleton(filename, source, file, options, { mentioning, functionBodies: false }, importTime, lazyFree);
+      }
       if (decided) return decided;
     }
   }
-  const mentioning = new Set([...KEPT_FOR, ...imports.filter((imported) => imported.kind === "import" || imported.heavy).map((imported) => imported.name)]);
-  const positions = wordPositions(source, [...mentioning]);
-  const skeleton = functionSkeleton(
-    source,
-    (start, end) => {
-      const index = firstAtOrAfter(positions, start);
-      return index < positions.length && positions[index] < end;
-    },
-    lines,
-    { classBodies: true },
-  );
-  return skeleton && analyseSkeleton(filename, source, file, options, { mentioning }, skeleton, scanned !== undefined);
+  const skeleton = functionSkeleton(source, mentions, lines, { classBodies: true });
+  return skeleton && analyseSkeleton(filename, source, file, options, { mentioning, functionBodies: true }, skeleton, lazyFree);
 }
 
 function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton, lazyFree: boolean): FileAnalysis | undefined {

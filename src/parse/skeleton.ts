@@ -59,16 +59,18 @@ export function moduleLines(source: string): ModuleLines {
  * body is, see keptBlock). `lines`: the source's moduleLines, when they are at hand already (a
  * caller that makes two skeletons scans once). `classBodies`: also ask it of each statement of a
  * class body outside any function (code that runs at import time, unlike a function body's).
+ * `functionBodies: false`: blank every function body without asking (a skeleton of the code
+ * that runs at import time, with classBodies).
  */
 export function functionSkeleton(
   source: string,
   keep: (start: number, end: number) => boolean = () => false,
   lines: ModuleLines = moduleLines(source),
-  { classBodies = false }: { classBodies?: boolean } = {},
+  { classBodies = false, functionBodies = true }: { classBodies?: boolean; functionBodies?: boolean } = {},
 ): Skeleton | undefined {
   if (lines === undefined) return undefined;
   try {
-    return new Blanker(source, lines, keep, classBodies).skeleton();
+    return new Blanker(source, lines, keep, classBodies, functionBodies).skeleton();
   } catch (error) {
     if (error instanceof Inconsistent) return undefined;
     throw error;
@@ -84,6 +86,7 @@ class Blanker {
     private readonly lines: readonly LogicalLine[],
     private readonly keep: (start: number, end: number) => boolean,
     private readonly classBodies: boolean,
+    private readonly functionBodies: boolean,
   ) {}
 
   skeleton(): Skeleton {
@@ -115,7 +118,7 @@ class Blanker {
    */
   private functionBody(header: number): number {
     const last = this.blockEnd(header);
-    if (this.keep(this.lines[header + 1].start, this.lines[last].end)) this.keptBlock(header + 1, last, "function");
+    if (this.functionBodies && this.keep(this.lines[header + 1].start, this.lines[last].end)) this.keptBlock(header + 1, last, "function");
     else this.blank(header + 1, last);
     return last;
   }
