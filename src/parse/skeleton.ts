@@ -159,15 +159,16 @@ class Blanker {
       const last = this.statementEnd(index, to);
       const word = leadingWord(source, line.start);
       const isDefinition = word === "@" || word === "class" || isDefHeader(source, line.start);
-      if (isDefinition && (block !== "class" || this.keep(line.start, lines[last].end))) {
+      if (isDefinition && block !== "class") {
         endRun(index - 1);
         this.definition(index, last);
-      } else if (isDefinition) {
-        if (runStart < 0) runStart = index;
       } else if ((block === "function" && index === from && startsString(source, line.start)) || word === "global" || word === "nonlocal") {
         endRun(index - 1);
       } else if (!this.keep(line.start, lines[last].end)) {
         if (runStart < 0) runStart = index;
+      } else if (isDefinition) {
+        endRun(index - 1);
+        this.definition(index, last);
       } else {
         endRun(index - 1);
         if (last > index && COMPOUND.has(word)) this.clauses(index, last);
