@@ -200,7 +200,9 @@ def check(text, skeleton, words):
         for index, statement in enumerate(statements):
             line, column = start(statement, lines)
             definition = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            if definition and kind == "class" and not pattern.search(segment(statement, statement)):
+            if (definition and kind != "class") or (kind == "function" and index == 0 and re.match(rb"[rRbBuUfF]{0,2}['\"]", lines[line - 1][column:])) or isinstance(statement, (ast.Global, ast.Nonlocal)):
+                pass
+            elif not pattern.search(segment(statement, statement)):
                 if not run:
                     kept.append(zero(line, column))
                 run = True
@@ -210,13 +212,6 @@ def check(text, skeleton, words):
             elif isinstance(statement, ast.ClassDef):
                 if not inline(statement, statement.body):
                     statement.body = block(statement.body, "class")
-            elif (kind == "function" and index == 0 and re.match(rb"[rRbBuUfF]{0,2}['\"]", lines[line - 1][column:])) or isinstance(statement, (ast.Global, ast.Nonlocal)):
-                pass
-            elif not pattern.search(segment(statement, statement)):
-                if not run:
-                    kept.append(zero(line, column))
-                run = True
-                continue
             elif statement.end_lineno > line:
                 clauses(statement)
             kept.append(statement)
@@ -253,14 +248,17 @@ for original, skeleton, words in json.load(sys.stdin):
 print(json.dumps({"checked": checked, "failures": failures}))
 `;
 
-/** A skeleton that keeps the bodies, and in them and in class bodies the statements, that mention one of the words (as lint's does). */
-function mentioning(source: string, words: readonly string[]): Skeleton | undefined {
+/**
+ * A skeleton that keeps the bodies, and in them and in class bodies the statements, that mention
+ * one of the words (as lint's does); with `functionBodies: false`, no function body.
+ */
+function mentioning(source: string, words: readonly string[], functionBodies = true): Skeleton | undefined {
   const positions = wordPositions(source, words);
   const keep = (start: number, end: number): boolean => {
     const index = firstAtOrAfter(positions, start);
     return index < positions.length && positions[index] < end;
   };
-  return functionSkeleton(source, keep, undefined, { classBodies: true });
+  return functionSkeleton(source, keep, undefined, { classBodies: true, functionBodies });
 }
 
 function runKeptOracle(cases: { source: string; words: readonly string[] }[]): { checked: number; failures: string[] } {
@@ -426,12 +424,7 @@ test("a skeleton of the import-time code blanks every function body, and keeps i
     "    return os",
     "",
   ].join("\n");
-  const positions = wordPositions(source, ["os"]);
-  const keep = (start: number, end: number): boolean => {
-    const index = firstAtOrAfter(positions, start);
-    return index < positions.length && positions[index] < end;
-  };
-  const skeleton = functionSkeleton(source, keep, undefined, { classBodies: true, functionBodies: false })!;
+  const skeleton = mentioning(source, ["os"], false)!;
   assert.ok(skeleton);
   assertBlankedAsSaid(source, skeleton);
   const kept = withLineEndings(source, skeleton)
