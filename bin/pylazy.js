@@ -64,37 +64,15 @@ function tuneCompiler() {
 }
 
 /**
- * Compiles the bundle with the code cache beside it (`main.cjs.cache`, or `main.cjs.tuned.cache`
- * after tuneCompiler set its flag). When there is none, or V8 rejects it (another node version or
- * flags), this run writes one after it ends, with the functions it compiled; the build writes
- * both first (PYLAZY_WRITE_CODE_CACHE=1), after a lint of a file and one of a folder. A cache that
- * cannot be written (a read-only install) only costs the time it would have saved.
+ * Runs the bundle compiled from the code cache beside it (`main.cjs.cache`, or
+ * `main.cjs.tuned.cache` after tuneCompiler set its flag; bin/codeCache.js). When there is none,
+ * or V8 rejects it (another node version or flags), this run writes one after it ends, with the
+ * functions it compiled; the build writes both first (PYLAZY_WRITE_CODE_CACHE=1), after a lint of
+ * a file and one of a folder.
  */
 function loadCli(tuned) {
-  const fs = require("node:fs");
-  const path = require("node:path");
-  const vm = require("node:vm");
-  const Module = require("node:module");
-  const file = path.join(__dirname, "..", "dist", "src", "bundle", "main.cjs");
-  const cacheFile = tuned ? `${file}.tuned.cache` : `${file}.cache`;
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
-  const saveCache = () => {
-    if (cachedData !== undefined && !script.cachedDataRejected && process.env.PYLAZY_WRITE_CODE_CACHE !== "1") return;
-    try {
-      const temporary = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, script.createCachedData());
-      fs.renameSync(temporary, cacheFile);
-    } catch {
-      // Read-only: compile every time.
-    }
-  };
-  return { main: module.exports.main, saveCache };
+  const { runCached } = require("./codeCache.js");
+  const file = require("node:path").join(__dirname, "..", "dist", "src", "bundle", "main.cjs");
+  const { exports, codeCache } = runCached(file, tuned ? `${file}.tuned.cache` : `${file}.cache`);
+  return { main: exports.main, saveCache: () => codeCache.save() };
 }

@@ -5,11 +5,13 @@
 // - main.cjs, the CLI: CommonJS, because node 20 keeps a compiled CommonJS script in a V8 code
 //   cache when asked (bin/pylazy.js does, in main.cjs.cache) but compiles ES modules on every
 //   start. Its commands stay lazy: each is initialised only when it runs.
-// - lintWorker.js, the lint workers' entry: an ES module with its chunks.
-// tree-sitter is a native addon and stays outside. Both sit three folders deep, as every module
+// - lintWorker.cjs, the lint workers' code, CommonJS for the same reason, and lintWorker.js, the
+//   workers' entry, which runs it from a code cache of its own.
+// tree-sitter is a native addon and stays outside. All sit three folders deep, as every module
 // of dist/src does, so the paths they compute from import.meta.url (`../../../package.json`, the
 // worker `./lintWorker.js`) hold unchanged.
-// Then one lint of a small file writes the code cache, with the functions a lint compiles in it.
+// Then a lint of a small file and one of a folder write the code caches, with the functions a
+// lint compiles in them.
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { isAscii } from "node:buffer";
@@ -61,22 +63,38 @@ await build({
 });
 if (!isAscii(await readFile(path.join(root, "dist/src/bundle/main.cjs")))) throw new Error("dist/src/bundle/main.cjs is not ASCII (see the comment above)");
 
+// The workers' code, as CommonJS for the same reason (each worker compiled the analysis anew),
+// with an ES module entry of the name run.ts starts, which runs it from a code cache of its own.
 await build({
   ...common,
   entryPoints: ["dist/src/engine/lintWorker.js"],
-  outdir: "dist/src/bundle",
-  entryNames: "[name]",
-  chunkNames: "chunk-[hash]",
-  splitting: true,
-  format: "esm",
-  // CommonJS packages inside an ES module bundle still call require() for node's own modules.
-  banner: { js: "import { createRequire as __pylazyCreateRequire } from 'node:module'; const require = __pylazyCreateRequire(import.meta.url);" },
+  outfile: "dist/src/bundle/lintWorker.cjs",
+  format: "cjs",
+  minifyWhitespace: true,
+  charset: "ascii",
+  define: { "import.meta.url": "__pylazyModuleUrl" },
+  banner: { js: "const __pylazyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+writeFileSync(
+  path.join(root, "dist/src/bundle/lintWorker.js"),
+  `// The lint workers' entry (scripts/bundle.mjs): lintWorker.cjs compiled from its code cache, one
+// per set of V8 flags (a folder's lint sets one, see bin/pylazy.js), written by the build, or by a
+// worker whose cache V8 rejected, when it is done.
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const file = require.resolve("./lintWorker.cjs");
+const { runCached } = require("../../../bin/codeCache.js");
+const { exports, codeCache } = runCached(file, \`\${file}.\${require("node:v8").cachedDataVersionTag()}.cache\`);
+exports.useCodeCache(codeCache);
+`,
+);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "pylazy-bundle-"));
 try {
   writeFileSync(path.join(scratch, "pyproject.toml"), "[tool.pylazy]\n");
   writeFileSync(path.join(scratch, "cli.py"), "import json\nimport asyncio\n\n\ndef main():\n    return asyncio.run(json.loads('1'))\n");
+  // Enough files for the folder's lint to run on workers (run.ts, WORKER_THRESHOLD), which write theirs.
+  for (let index = 0; index < 64; index++) writeFileSync(path.join(scratch, `module${index}.py`), `import asyncio\nimport email\n\n\nclass Message${index}(email.message.Message):\n    def send(self):\n        return asyncio.run(self.as_string())\n`);
   // A file named, then a folder: bin/pylazy.js keeps a code cache for each way V8 is set (tuneCompiler).
   for (const target of ["cli.py", "."]) {
     const result = spawnSync(process.execPath, [path.join(root, "bin", "pylazy.js"), "lint", target, "--no-cache"], {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { test } from "node:test";
 import { makeProject, repoRoot, runCli } from "./helpers/cli.js";
@@ -42,6 +44,54 @@ test("--version and -V print package.json's version; the code caches the build w
     assert.ok(readFileSync(tuned).equals(tunedBefore));
     assert.ok(readFileSync(cache).equals(before));
   }
+});
+
+/** A project of enough files for a lint of it to run on worker threads (run.ts, WORKER_THRESHOLD). */
+function manyFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 70; index++) files[`module${index}.py`] = `import asyncio\nimport email\n\n\nclass Message(email.message.Message):\n    def send(self):\n        return asyncio.run(self.as_string())\n`;
+  return files;
+}
+
+/** The lint workers' code caches in a bundle folder (bin/codeCache.js), by name. */
+function workerCaches(bundle: string): Map<string, Buffer> {
+  return new Map(readdirSync(bundle).filter((name) => /^lintWorker\.cjs\.\d+\.cache$/.test(name)).map((name) => [name, readFileSync(path.join(bundle, name))]));
+}
+
+test("the lint workers run from the code cache the build wrote, and leave it as it was", () => {
+  const bundle = path.join(repoRoot, "dist/src/bundle");
+  const before = workerCaches(bundle);
+  assert.equal(before.size, 1, "the build writes the workers' code cache for a lint of a folder");
+  const result = runCli(["lint", ".", "--no-cache"], makeProject(manyFiles()), { PYLAZY_JOBS: "2" });
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stdout, /Found 70 errors\./);
+  assert.deepEqual(workerCaches(bundle), before);
+});
+
+test("lint workers without a code cache write one when they are done, and the run waits for them", () => {
+  // A copy of the CLI without the workers' cache (node_modules linked), so that the build's stays.
+  const install = mkdtempSync(path.join(os.tmpdir(), "pylazy-install-"));
+  cpSync(path.join(repoRoot, "bin"), path.join(install, "bin"), { recursive: true });
+  cpSync(path.join(repoRoot, "package.json"), path.join(install, "package.json"));
+  const bundle = path.join(install, "dist/src/bundle");
+  mkdirSync(bundle, { recursive: true });
+  for (const name of readdirSync(path.join(repoRoot, "dist/src/bundle"))) {
+    if (!name.startsWith("lintWorker.cjs.")) cpSync(path.join(repoRoot, "dist/src/bundle", name), path.join(bundle, name));
+  }
+  symlinkSync(path.join(repoRoot, "node_modules"), path.join(install, "node_modules"));
+  const project = makeProject(manyFiles());
+  const lint = (): void => {
+    const result = spawnSync(process.execPath, [path.join(install, "bin", "pylazy.js"), "lint", ".", "--no-cache"], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PYLAZY_JOBS: "2" } });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /Found 70 errors\./);
+  };
+  lint();
+  const written = workerCaches(bundle);
+  assert.equal(written.size, 1);
+  assert.deepEqual(readdirSync(bundle).filter((name) => name.endsWith(".tmp")), []);
+  // Accepted by the next run, which leaves it as it was.
+  lint();
+  assert.deepEqual(workerCaches(bundle), written);
 });
 
 test("lint exits 0 and says so when nothing is found", () => {

@@ -413,18 +413,23 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
           ended.then(resolve, reject);
           worker.postMessage({ project: prepared.project } satisfies LintWorkerInput);
           let batch: number[] = [];
+          let writesCodeCache = false;
           const send = (): void => {
             batch = takeBatch();
             const message: LintWorkerRequest = batch.length > 0 ? { files: batch.map((index) => files[index]) } : { done: true };
             worker.postMessage(message);
-            if ("done" in message) {
-              // Its outcomes are all in: the rest of the run need not wait while its thread ends.
+            if ("done" in message && !writesCodeCache) {
+              // Its outcomes are all in: the rest of the run need not wait while its thread ends
+              // (unless it writes its code cache, which the end of the process would cut short).
               worker.unref();
               resolve();
             }
           };
           worker.on("message", (message: LintWorkerOutput) => {
-            if ("ready" in message) send();
+            if ("ready" in message) {
+              writesCodeCache = message.writesCodeCache;
+              send();
+            }
             else if ("outcomes" in message) {
               message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
               send();
