@@ -33,8 +33,16 @@ export class LineIndex {
   /** The line ending the text mostly uses, so that inserted lines match it (computed once). */
   get lineEnding(): string {
     if (this.eol === undefined) {
-      const crlf = this.text.split("\r\n").length - 1;
-      const lf = this.text.split("\n").length - 1 - crlf;
+      // Counted, not split: a fix asks it of every file it plans for, most of which have no \r.
+      const { text } = this;
+      let crlf = 0;
+      let lf = 0;
+      if (text.includes("\r")) {
+        for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) {
+          if (at > 0 && text.charCodeAt(at - 1) === 13) crlf++;
+          else lf++;
+        }
+      }
       this.eol = crlf > lf ? "\r\n" : "\n";
     }
     return this.eol;
