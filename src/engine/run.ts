@@ -429,8 +429,7 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
             if ("ready" in message) {
               writesCodeCache = message.writesCodeCache;
               send();
-            }
-            else if ("outcomes" in message) {
+            } else if ("outcomes" in message) {
               message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
               send();
               // Settled now, while the workers lint on, when the index is ready; else at the end.
