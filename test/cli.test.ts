@@ -61,7 +61,8 @@ function workerCaches(bundle: string): Map<string, Buffer> {
 test("the lint workers run from the code cache the build wrote, and leave it as it was", () => {
   const bundle = path.join(repoRoot, "dist/src/bundle");
   const before = workerCaches(bundle);
-  assert.equal(before.size, 1, "the build writes the workers' code cache for a lint of a folder");
+  // One for the V8 flags of a folder's lint (others only after runs with other flags since the build).
+  assert.ok(before.size >= 1, "the build writes the workers' code cache for a lint of a folder");
   const result = runCli(["lint", ".", "--no-cache"], makeProject(manyFiles()), { PYLAZY_JOBS: "2" });
   assert.equal(result.status, 1, result.stderr);
   assert.match(result.stdout, /Found 70 errors\./);
