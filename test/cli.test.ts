@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import os from "node:os";
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { test } from "node:test";
 import { makeProject, repoRoot, runCli } from "./helpers/cli.js";
@@ -82,7 +81,7 @@ test("lint workers without a code cache write one when they are done, and the ru
   symlinkSync(path.join(repoRoot, "node_modules"), path.join(install, "node_modules"));
   const project = makeProject(manyFiles());
   const lint = (): void => {
-    const result = spawnSync(process.execPath, [path.join(install, "bin", "pylazy.js"), "lint", ".", "--no-cache"], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PYLAZY_JOBS: "2" } });
+    const result = runCli(["lint", ".", "--no-cache"], project, { PYLAZY_JOBS: "2" }, path.join(install, "bin", "pylazy.js"));
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stdout, /Found 70 errors\./);
   };

@@ -13,10 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, without color; `env` adds to the environment. */
-export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
+/** Runs the built CLI as a user would, without color; `env` adds to the environment; `cli`: another copy of bin/pylazy.js. */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}, cli = cliPath): CliResult {
   // A run that hangs (a worker never told to stop) fails its test instead of holding CI to its limit.
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: CLI_TIMEOUT_MS });
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: CLI_TIMEOUT_MS });
   if (result.error && (result.error as NodeJS.ErrnoException).code === "ETIMEDOUT") throw new Error(`pylazy ${args.join(" ")} did not end within ${CLI_TIMEOUT_MS / 1000} s`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
