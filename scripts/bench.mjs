@@ -60,28 +60,50 @@ function median(values) {
 function timeCommand(args, cwd, { allowExit = [0, 1, 2], env = childEnv, peakMemory = false } = {}) {
   const gnuTime = "/usr/bin/time";
   const useTime = peakMemory && spawnSync(gnuTime, ["-f", "%M", "true"]).status === 0;
+  const faultsBefore = childrensMinorFaults();
   const started = process.hrtime.bigint();
   const result = useTime
     ? spawnSync(gnuTime, ["-f", "%M", process.execPath, ...args], { cwd, env, encoding: "utf8", maxBuffer: 1 << 28 })
     : spawnSync(process.execPath, args, { cwd, env, encoding: "utf8", maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const faults = childrensMinorFaults() - faultsBefore;
   if (!allowExit.includes(result.status)) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   const peakMb = useTime ? Number(result.stderr.trim().split("\n").pop()) / 1024 : NaN;
-  return { ms, peakMb, stdout: result.stdout };
+  return { ms, peakMb, faults, stdout: result.stdout };
+}
+
+/**
+ * The minor page faults of this process's children that have ended and been waited for (the
+ * `cminflt` field of /proc/self/stat), NaN where there is no /proc: the difference around a
+ * spawnSync is that command's own (GNU time's few included when it runs). A page fault costs
+ * little on most machines, but on the slowest kind seen here every figure grew with the command's
+ * faults as much as with its time (README, Speed), so the benchmark prints both.
+ */
+function childrensMinorFaults() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // The fields after the command name, which is in parentheses and may hold spaces: state is
+    // field 3, cminflt field 11.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[8]);
+  } catch {
+    return NaN;
+  }
 }
 
 function measure(label, args, cwd, options) {
   const samples = [];
+  const faults = [];
   let peakMb = 0;
   let stdout = "";
   for (let i = 0; i < runs; i++) {
     if (options?.before) options.before();
     const result = timeCommand(args, cwd, options);
     samples.push(result.ms);
+    faults.push(result.faults);
     peakMb = Math.max(peakMb, result.peakMb);
     stdout = result.stdout;
   }
-  return { label, ms: median(samples), peakMb, stdout };
+  return { label, ms: median(samples), faults: median(faults), peakMb, stdout };
 }
 
 /** Ruff's TID253 over the same files, in a child process so that load time counts as it does for us. */
@@ -317,6 +339,10 @@ async function main() {
       `pylazy cold lint / ruff = ${(cold.ms / ruff.ms).toFixed(2)}.`);
     console.log(`For reference: the cold lint on one thread (\`PYLAZY_JOBS=1\`, the project index built in it) takes ${Math.round(oneThread.ms)} ms (median); the two workers and the main thread above take ${(cold.ms / oneThread.ms).toFixed(2)} of that.`);
     console.log(`For reference: node's own start (\`node -e 1\`) takes ${Math.round(bareNode.ms)} ms here.`);
+    const faults = [["cold lint", cold], ["one thread", oneThread], ["`--threshold 0`", all], ["cache", warm], ["`--version`", version], ["one file", one], ["`node -e 1`", bareNode], ["Ruff", ruff]];
+    if (!faults.some(([, measured]) => Number.isNaN(measured.faults))) {
+      console.log(`For reference: minor page faults per run (median): ${faults.map(([label, measured]) => `${label} ${Math.round(measured.faults)}`).join(", ")}.`);
+    }
     if (nodeWithCaCerts) {
       console.log(`NODE_EXTRA_CA_CERTS is set in this environment; every command above ran without it. With it, \`node -e 1\` takes ${Math.round(nodeWithCaCerts.ms)} ms.`);
     }
