@@ -40,23 +40,6 @@ export function* importMatches(text: string, kind: keyof typeof PATTERNS): Gener
   }
 }
 
-/** `text` without the matches of the plain pattern, then without those of the `from` pattern, as two `replace(…, "")` would leave it. */
-export function withoutImports(text: string): string {
-  return removeMatches(removeMatches(text, "import"), "from");
-}
-
-function removeMatches(text: string, kind: keyof typeof PATTERNS): string {
-  const parts: string[] = [];
-  let at = 0;
-  for (const match of importMatches(text, kind)) {
-    parts.push(text.slice(at, match.index));
-    at = match.index + match[0].length;
-  }
-  if (at === 0) return text;
-  parts.push(text.slice(at));
-  return parts.join("");
-}
-
 const SPACE = 32;
 const TAB = 9;
 const SEMICOLON = 59;

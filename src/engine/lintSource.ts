@@ -4,7 +4,7 @@ import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/m
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules, mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
-import { importMatches, withoutImports } from "../analysis/importPatterns.js";
+import { importMatches } from "../analysis/importPatterns.js";
 import { resolveRelativeModule } from "../analysis/modulePath.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
@@ -13,7 +13,7 @@ import type { PreScan } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
-import { functionSkeleton, isWordChar, moduleLines } from "../parse/skeleton.js";
+import { functionSkeleton, isAsciiWordChar, isWordChar, moduleLines } from "../parse/skeleton.js";
 import type { ModuleLines, Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
@@ -365,10 +365,25 @@ function isDecorator(text: string, line: { start: number }): boolean {
   return text.charCodeAt(line.start) === 64; // `@`
 }
 
-/** Whether every name is spelled in the code outside import lines (a guess that it is used at import time). */
+/**
+ * Whether every name is spelled in the code as a word outside the import statements that
+ * importMatches finds (a guess that it is used at import time, which only picks the analysis
+ * tried first). Found with indexOf: the code with its imports cut out, and the list of its words,
+ * were copies as large as the module (on a large module, memory the process touched anew).
+ */
 function spelledOutsideImports(code: string, names: readonly string[]): boolean {
-  const spelled = new Set(withoutImports(code).match(/[A-Za-z_]\w*/g));
-  return names.every((name) => spelled.has(name));
+  const imports: { start: number; end: number }[] = [];
+  for (const kind of ["import", "from"] as const) {
+    for (const match of importMatches(code, kind)) imports.push({ start: match.index, end: match.index + match[0].length });
+  }
+  const inImport = (offset: number): boolean => imports.some(({ start, end }) => offset >= start && offset < end);
+  return names.every((name) => {
+    for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + 1)) {
+      if ((at > 0 && isAsciiWordChar(code.charCodeAt(at - 1))) || isAsciiWordChar(code.charCodeAt(at + name.length))) continue;
+      if (!inImport(at)) return true;
+    }
+    return false;
+  });
 }
 
 const topsCache = new WeakMap<LintOptions["costs"], Map<number, Set<string> | "all">>();
