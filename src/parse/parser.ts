@@ -230,14 +230,20 @@ function allNodes(root: Parser.SyntaxNode): Parser.SyntaxNode[] {
 const SAMPLE = "import numpy as np\nclass C:\n    def f(self, é='ü'):\n        return np.add(1, 2)  # é\n";
 
 /**
- * node-tree-sitter copies the input into a buffer of `bufferSize` UTF-16 units, which it allocates
- * and zeroes for every parse: the text's length and one for the terminator, so that one read takes
- * the whole text. A fixed 1 MB floor (2 MB of memory per parse, most of it never read) cost 5 to
- * 8% of a cold lint of the stdlib, a thousand small parses.
+ * node-tree-sitter copies the input into a buffer of `bufferSize` UTF-16 units (one of them for a
+ * terminator), which it allocates and zeroes for every parse, and reads the text a buffer at a
+ * time. A fixed 1 MB (2 MB of memory per parse, most of it never read) cost 5 to 8% of a cold lint
+ * of the stdlib, a thousand small parses: a short text takes one buffer of its own length. A long
+ * one is read 32 K units at a time, the size node-tree-sitter takes by default: a buffer of the
+ * whole text (the largest skeletons are 0.6 MB of memory) was memory the process touched anew at
+ * each large parse, some 5% of a cold lint's page faults (README, Speed), and
+ * test/parser.test.ts checks that the trees are the same.
  */
 function bufferSizeFor(text: string): number {
-  return text.length + 1;
+  return Math.min(text.length + 1, READ_UNITS);
 }
+
+const READ_UNITS = 32 * 1024;
 
 /**
  * Parses Python source, PEP 810 `lazy import` included (see pep810.ts). `skip`: ranges of the
