@@ -99,3 +99,34 @@ test("where and how a file reaches a name is read again when asked: a file gone 
   assert.deepEqual(index.externalReference("pkg.util", "np", path.join(root, "pkg/util.py")), { line: 3, how: "u.np", file: "tests/b.py" });
   assert.deepEqual(index.externalReference("pkg.util.np", "zeros", path.join(root, "pkg/util.py")), { line: 3, how: "u.np.zeros", file: "tests/b.py" });
 });
+
+test("a backslash continuation is a space to the index, and a reach after one is told at the file's own line", () => {
+  const { ask } = indexOf({
+    "pkg/util.py": "import numpy as np\n",
+    "tests/a.py": [
+      "x = 1 + \\",
+      "    2",
+      "from pkg.util \\",
+      "    import helper, \\",
+      "    other",
+      "import pkg.util \\",
+      "    as u",
+      "u \\",
+      "  . np \\",
+      "  .zeros",
+      "y = (3 +\\",
+      "import pkg)",
+      "s = 'a\\",
+      "pkg.util.skipped'",
+      "",
+    ].join("\n"),
+    "tests/b.py": "import pkg\r\n\\\r\nz = 1\r\npkg.util\\\r\n.crlf\r\n",
+  });
+  assert.deepEqual(ask("pkg.util", "helper"), { line: 3, how: "from pkg.util import helper", file: "tests/a.py" });
+  assert.deepEqual(ask("pkg.util", "other"), { line: 3, how: "from pkg.util import other", file: "tests/a.py" });
+  assert.deepEqual(ask("pkg.util", "np"), { line: 8, how: "u.np", file: "tests/a.py" });
+  assert.deepEqual(ask("pkg.util.np", "zeros"), { line: 8, how: "u.np.zeros", file: "tests/a.py" });
+  assert.deepEqual(ask("pkg.util", "crlf"), { line: 4, how: "pkg.util.crlf", file: "tests/b.py" });
+  // A line that a continuation joins to the one before starts no statement; a string's continuation breaks a dotted path.
+  assert.equal(ask("pkg.util", "skipped"), null);
+});

@@ -144,28 +144,59 @@ function readText(file: string): string | undefined {
 // `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: tried where a line or a `;` starts.
 const FROM_IMPORT = /[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/y;
 const PLAIN_IMPORT = /[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/y;
+// The same where a backslash continuation (`\` and a line ending) stands for a space.
+const BLANK = String.raw`(?:[ \t]|\\\r?\n)`;
+const FROM_IMPORT_CONTINUED = new RegExp(
+  String.raw`${BLANK}*(?:lazy${BLANK}+)?from${BLANK}+(\.*[\w.]*)${BLANK}+import${BLANK}*(\([^)]*\)|(?:\\\r?\n|[^\n#;])*)`,
+  "y",
+);
+const PLAIN_IMPORT_CONTINUED = new RegExp(String.raw`${BLANK}*(?:lazy${BLANK}+)?import${BLANK}+((?:\\\r?\n|[^\n#;])*)`, "y");
+const CONTINUATION = /\\\r?\n/g;
+
+/** The texts a match captured, with each backslash continuation a space. */
+function joined(match: RegExpExecArray): RegExpExecArray {
+  for (let group = 1; group < match.length; group++) if (match[group]?.includes("\\")) match[group] = match[group].replace(CONTINUATION, " ");
+  return match;
+}
+
+/**
+ * Whether the line ending at `offset` (a `\n`, or a `\r` not followed by one) ends a backslash
+ * continuation: `\` then `\n`, `\r\n` or (taken as a line ending, not joined) nothing else.
+ */
+function continues(text: string, offset: number): boolean {
+  const code = text.charCodeAt(offset);
+  if (code === 10) return text.charCodeAt(offset - 1) === 92 || (text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset - 2) === 92);
+  return code === 13 && text.charCodeAt(offset + 1) === 10 && text.charCodeAt(offset - 1) === 92;
+}
 
 /**
  * The matches of the anchored import patterns at the start of a line or after a `;`, on the lines
  * that spell `import` (found with indexOf: far cheaper than trying the patterns everywhere), each
- * pattern's in text order.
+ * pattern's in text order. With `continued` (the text has a backslash continuation), a line
+ * starts where the lines it continues start, and a continuation is a space to the patterns.
  */
-function importStatements(text: string): { from: RegExpExecArray[]; plain: RegExpExecArray[] } {
+function importStatements(text: string, continued: boolean): { from: RegExpExecArray[]; plain: RegExpExecArray[] } {
   const found = { from: [] as RegExpExecArray[], plain: [] as RegExpExecArray[] };
+  const fromImport = continued ? FROM_IMPORT_CONTINUED : FROM_IMPORT;
+  const plainImport = continued ? PLAIN_IMPORT_CONTINUED : PLAIN_IMPORT;
   let lastTried = -1;
   for (let at = text.indexOf("import"); at !== -1; at = text.indexOf("import", at + 6)) {
     let lineStart = at;
-    while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
+    for (;;) {
+      while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
+      if (!continued || lineStart === 0 || !continues(text, lineStart - 1)) break;
+      lineStart--;
+    }
     // Each start once: those of a line with two `import`s were tried for the first (they only grow).
     const tryAt = (from: number): void => {
       if (from <= lastTried) return;
       lastTried = from;
-      FROM_IMPORT.lastIndex = from;
-      const fromMatch = FROM_IMPORT.exec(text);
-      if (fromMatch) found.from.push(fromMatch);
-      PLAIN_IMPORT.lastIndex = from;
-      const plainMatch = PLAIN_IMPORT.exec(text);
-      if (plainMatch) found.plain.push(plainMatch);
+      fromImport.lastIndex = from;
+      const fromMatch = fromImport.exec(text);
+      if (fromMatch) found.from.push(continued ? joined(fromMatch) : fromMatch);
+      plainImport.lastIndex = from;
+      const plainMatch = plainImport.exec(text);
+      if (plainMatch) found.plain.push(continued ? joined(plainMatch) : plainMatch);
     };
     tryAt(lineStart);
     // Not indexOf: in a file without a `;` it would read on to the end for every `import`.
@@ -182,13 +213,16 @@ const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/y;
 /**
  * Read from the text, not the syntax tree: parsing every file of a large project again would cost
  * more than the whole lint. The patterns also match inside strings and comments, which can only
- * add reaches: a fix may be refused that was safe, never the other way round.
+ * add reaches: a fix may be refused that was safe, never the other way round. A backslash
+ * continuation is read as a space, in place: a copy of the text with the lines joined was, for a
+ * large module, memory the process touched anew (README, Speed), and its offsets gave lines
+ * that were not the file's.
  */
-function readFacts(rawText: string, current: { module: string; isPackage: boolean }): FileFacts {
+function readFacts(text: string, current: { module: string; isPackage: boolean }): FileFacts {
   // Looked for with indexOf first: most texts have a backslash (in a string), few a continuation.
-  const text = rawText.includes("\\\n") || rawText.includes("\\\r") ? rawText.replace(/\\\r?\n/g, " ") : rawText;
+  const continued = text.includes("\\\n") || text.includes("\\\r");
   const facts: FileFacts = { text, fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
-  const statements = importStatements(text);
+  const statements = importStatements(text, continued);
   for (const match of statements.from) {
     const dots = /^\.*/.exec(match[1])![0].length;
     const base = resolveRelativeModule(match[1].slice(dots), dots, current);
@@ -205,18 +239,21 @@ function readFacts(rawText: string, current: { module: string; isPackage: boolea
       facts.standIns.push({ name: aliased ? bound : top, module: aliased ? name : top });
     }
   }
-  if (saysLazy(text)) for (const match of text.matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
+  // Few files have one: the lines joined in a copy then.
+  if (saysLazy(text)) for (const match of (continued ? text.replace(CONTINUATION, " ") : text).matchAll(LAZY_PROXY)) facts.standIns.push({ name: match[1], module: match[2] });
   // The attribute chains after every stand-in name (the first line of each distinct chain).
-  const { chains, dottedStrings } = readDots(text, new Set(facts.standIns.map((standIn) => standIn.name)));
+  const { chains, dottedStrings } = readDots(text, new Set(facts.standIns.map((standIn) => standIn.name)), continued);
   facts.dottedStrings = dottedStrings;
   for (const { name, chain, offset } of chains) {
     let chains = facts.chains.get(name);
     if (!chains) facts.chains.set(name, (chains = new Map()));
-    const compact = (chain.includes(" ") || chain.includes("\t") ? chain.replace(/[ \t]/g, "") : chain).slice(1);
+    const compact = (chain.includes(" ") || chain.includes("\t") || chain.includes("\\") ? chain.replace(CHAIN_BLANKS, "") : chain).slice(1);
     if (!chains.has(compact)) chains.set(compact, offset);
   }
   return facts;
 }
+
+const CHAIN_BLANKS = /[ \t]|\\\r?\n/g;
 
 /** `a.b as c, d` → the imported names and the names they bind. */
 export function importedNames(list: string): { name: string; bound: string; aliased: boolean }[] {
@@ -271,6 +308,7 @@ function reachesOf(facts: FileFacts, told: boolean): Map<string, { line: number;
 }
 
 const CHAIN = /(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
+const CHAIN_CONTINUED = new RegExp(String.raw`(?:${BLANK}*\.${BLANK}*[A-Za-z_]\w*)+`, "y");
 
 /**
  * What a text has at its dots, in text order:
@@ -287,7 +325,8 @@ const CHAIN = /(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+/y;
  * file's own names would have to be compiled for every file, which cost more than the search;
  * a pass of its own for the dotted strings cost a fifth of the index's build.
  */
-function readDots(text: string, names: ReadonlySet<string>): { chains: { name: string; chain: string; offset: number }[]; dottedStrings: { value: string; offset: number }[] } {
+function readDots(text: string, names: ReadonlySet<string>, continued: boolean): { chains: { name: string; chain: string; offset: number }[]; dottedStrings: { value: string; offset: number }[] } {
+  const chainPattern = continued ? CHAIN_CONTINUED : CHAIN;
   const found: { name: string; chain: string; offset: number }[] = [];
   const dottedStrings: { value: string; offset: number }[] = [];
   let dottedEnd = 0;
@@ -299,7 +338,12 @@ function readDots(text: string, names: ReadonlySet<string>): { chains: { name: s
   }
   for (let dot = text.indexOf("."); dot !== -1; dot = text.indexOf(".", dot + 1)) {
     let end = dot;
-    while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+    for (;;) {
+      while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+      // Back over a backslash continuation too (`\`, a line ending).
+      if (!continued || end < 2 || !continues(text, end - 1)) break;
+      end -= text.charCodeAt(end - 2) === 13 ? 3 : 2;
+    }
     let start = end;
     let hash = 0;
     for (let code = text.charCodeAt(start - 1); start > 0 && isAsciiWordChar(code); code = text.charCodeAt(--start - 1)) hash = backwardHash(hash, code);
@@ -314,8 +358,8 @@ function readDots(text: string, names: ReadonlySet<string>): { chains: { name: s
     if (start === end || !hashes.has(hash) || (start > 0 && text.charCodeAt(start - 1) === 46)) continue;
     const name = text.slice(start, end);
     if (!names.has(name)) continue;
-    CHAIN.lastIndex = end;
-    const chain = CHAIN.exec(text);
+    chainPattern.lastIndex = end;
+    const chain = chainPattern.exec(text);
     if (!chain) continue;
     found.push({ name, chain: chain[0], offset: start });
     dot = end + chain[0].length - 1;
