@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { FROM_IMPORT_ANYWHERE, PLAIN_IMPORT_ANYWHERE, importMatches } from "../src/analysis/importPatterns.js";
+import { CONTINUATION, FROM_IMPORT_ANYWHERE, PLAIN_IMPORT_ANYWHERE, importMatches } from "../src/analysis/importPatterns.js";
 import { sampleFiles } from "./helpers/corpusSample.js";
 
 // importMatches must give exactly what matchAll gives over the whole text (the skeleton path
@@ -44,4 +44,40 @@ test("import patterns found from the keyword's occurrences match the patterns ru
     files++;
   }
   assert.ok(files > 100, `only ${files} files checked`);
+});
+
+// With `continued`, importMatches reads a text with backslash continuations in place: the same
+// matches, with the same captured texts, as the patterns give on the text with its lines joined.
+function assertSameContinued(text: string, label: string): void {
+  const joined = text.replace(CONTINUATION, " ");
+  for (const [kind, pattern] of [["import", PLAIN_IMPORT_ANYWHERE], ["from", FROM_IMPORT_ANYWHERE]] as const) {
+    const inPlace = [...importMatches(text, kind, true)].map((match) => JSON.stringify([...match]));
+    const viaJoined = [...joined.matchAll(pattern)].map((match) => JSON.stringify([...match]));
+    assert.deepEqual(inPlace, viaJoined, `${label}: ${kind}`);
+  }
+}
+
+test("import patterns read with continuations in place match the patterns on the joined text, on awkward text", () => {
+  const cases = [
+    "import a, \\\n    b\n",
+    "from x \\\n  import (a, \\\n b)\nfrom y import c, \\\r\n d\r\n",
+    "x = 1 + \\\nimport y\n",
+    "\\\nimport a\n;\\\nimport b\n:  \\\r\n\timport c\n",
+    "s = 'a \\\\\nimport b'\nimport c\\\\\nimport d \\\rimport e\n",
+    "from \\\n\\\n x \\\n import \\\n y # \\\nimport z\n",
+    "import a; \\\nfrom b import c\nif x: \\\n import d\n",
+    "import\\\nx\nfrom.\\\nimport y\n",
+  ];
+  cases.forEach((text, index) => assertSameContinued(text, `case ${index}`));
+});
+
+test("import patterns read with continuations in place match the patterns on the joined text, on the standard library", () => {
+  let files = 0;
+  for (const file of sampleFiles(2)) {
+    const text = readFileSync(file, "latin1");
+    if (!text.includes("\\\n") && !text.includes("\\\r")) continue;
+    assertSameContinued(text, file);
+    files++;
+  }
+  assert.ok(files > 20, `only ${files} files checked`);
 });

@@ -17,14 +17,36 @@ const PATTERNS = {
   from: { sticky: new RegExp(FROM_IMPORT_ANYWHERE.source, "my"), keyword: "from" },
 } as const;
 
-/** The matches of PLAIN_IMPORT_ANYWHERE (`import`) or FROM_IMPORT_ANYWHERE (`from`) in `text`, in order. */
-export function* importMatches(text: string, kind: keyof typeof PATTERNS): Generator<RegExpExecArray> {
-  const { sticky, keyword } = PATTERNS[kind];
+// The same where a backslash continuation (`\` and a line ending) stands for the space that
+// `text.replace(CONTINUATION, " ")` would leave: in the place of `[ \t]`, and of a character of `[^\n#;]`.
+const BLANK = String.raw`(?:[ \t]|\\\r?\n)`;
+const REST = String.raw`((?:\\\r?\n|[^\n#;])*)`;
+const CONTINUED = {
+  import: new RegExp(String.raw`(?:^|[;:])${BLANK}*import${BLANK}+${REST}`, "my"),
+  from: new RegExp(String.raw`(?:^|[;:])${BLANK}*from${BLANK}+([\w.]*)${BLANK}+import${BLANK}*(\([^)]*\)|${REST.slice(1, -1)})`, "my"),
+} as const;
+
+/** A backslash continuation, as the analysis joins lines. */
+export const CONTINUATION = /\\\r?\n/g;
+
+/**
+ * The matches of PLAIN_IMPORT_ANYWHERE (`import`) or FROM_IMPORT_ANYWHERE (`from`) in `text`, in
+ * order. With `continued`, those of `text.replace(CONTINUATION, " ")` instead, found in `text`
+ * itself (a copy of a large module was memory the process touched anew, README, Speed): each
+ * match's texts are as that text has them, its index and length are in `text`.
+ */
+export function* importMatches(text: string, kind: keyof typeof PATTERNS, continued = false): Generator<RegExpExecArray> {
+  const { keyword } = PATTERNS[kind];
+  const sticky = continued ? CONTINUED[kind] : PATTERNS[kind].sticky;
   let end = 0;
   let tried = -1;
   for (let at = text.indexOf(keyword); at !== -1; at = text.indexOf(keyword, at + 1)) {
     let before = at - 1;
-    while (before >= 0 && (text.charCodeAt(before) === SPACE || text.charCodeAt(before) === TAB)) before--;
+    for (;;) {
+      while (before >= 0 && (text.charCodeAt(before) === SPACE || text.charCodeAt(before) === TAB)) before--;
+      if (!continued || before < 1 || !endsContinuation(text, before)) break;
+      before -= text.charCodeAt(before - 1) === CR ? 3 : 2;
+    }
     let start: number;
     if (before < 0 || LINE_TERMINATORS.has(text.charCodeAt(before))) start = before + 1;
     else if (text.charCodeAt(before) === SEMICOLON || text.charCodeAt(before) === COLON) start = before;
@@ -36,10 +58,20 @@ export function* importMatches(text: string, kind: keyof typeof PATTERNS): Gener
     const match = sticky.exec(text);
     if (!match) continue;
     end = start + match[0].length;
+    if (continued) for (let group = 0; group < match.length; group++) if (match[group]?.includes("\\")) match[group] = match[group].replace(CONTINUATION, " ");
     yield match;
   }
 }
 
+/** Whether the `\n` at `offset` ends a backslash continuation (`\` and `\n` or `\r\n`). */
+export function endsContinuation(text: string, offset: number): boolean {
+  if (text.charCodeAt(offset) !== LF) return false;
+  return text.charCodeAt(offset - 1) === BACKSLASH || (text.charCodeAt(offset - 1) === CR && text.charCodeAt(offset - 2) === BACKSLASH);
+}
+
+const LF = 10;
+const CR = 13;
+const BACKSLASH = 92;
 const SPACE = 32;
 const TAB = 9;
 const SEMICOLON = 59;

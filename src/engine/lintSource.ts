@@ -405,18 +405,18 @@ function relevantTops(options: LintOptions): Set<string> | "all" {
  */
 function importsByPattern(source: string, tops: Set<string> | "all", file: FileModule, options: LintOptions): PatternImport[] {
   // Looked for with includes first: most texts have a backslash (in a string), few a continuation.
-  const text = source.includes("\\\n") || source.includes("\\\r") ? source.replace(/\\\r?\n/g, " ") : source;
+  const continued = source.includes("\\\n") || source.includes("\\\r");
   const related = (module: string): boolean => tops === "all" || tops.has((module.startsWith(".") ? file.module : module).split(".")[0]);
   const names: PatternImport[] = [];
   const add = (name: string, match: RegExpMatchArray, kind: PatternImport["kind"], heavy: boolean): void => {
     if (/^\w+$/.test(name)) names.push({ name, atTop: /^(?:import|from)\b/.test(match[0]), kind, heavy });
   };
-  for (const match of importMatches(text, "import")) {
+  for (const match of importMatches(source, "import", continued)) {
     for (const { name, bound, aliased } of importedNames(match[1])) {
       if (related(name)) add(aliased ? bound : name.split(".")[0], match, "import", importsHeavyModule(name, undefined, options));
     }
   }
-  for (const match of importMatches(text, "from")) {
+  for (const match of importMatches(source, "from", continued)) {
     if (!related(match[1])) continue;
     const level = /^\.*/.exec(match[1])![0].length;
     const base = resolveRelativeModule(match[1].slice(level), level, file);
