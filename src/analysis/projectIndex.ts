@@ -4,6 +4,7 @@ import { LineIndex } from "../parse/lines.js";
 import { saysLazy } from "../parse/pep810.js";
 import { isAsciiWordChar } from "../parse/skeleton.js";
 import { decodePythonSource } from "../parse/source.js";
+import { CONTINUATION } from "./importPatterns.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
 /** Where another module of the project reaches a name of this module. */
@@ -151,7 +152,6 @@ const FROM_IMPORT_CONTINUED = new RegExp(
   "y",
 );
 const PLAIN_IMPORT_CONTINUED = new RegExp(String.raw`${BLANK}*(?:lazy${BLANK}+)?import${BLANK}+((?:\\\r?\n|[^\n#;])*)`, "y");
-const CONTINUATION = /\\\r?\n/g;
 
 /** The texts a match captured, with each backslash continuation a space. */
 function joined(match: RegExpExecArray): RegExpExecArray {
