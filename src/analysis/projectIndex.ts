@@ -4,7 +4,7 @@ import { LineIndex } from "../parse/lines.js";
 import { saysLazy } from "../parse/pep810.js";
 import { isAsciiWordChar } from "../parse/skeleton.js";
 import { decodePythonSource } from "../parse/source.js";
-import { CONTINUATION } from "./importPatterns.js";
+import { CONTINUATION, endsContinuation } from "./importPatterns.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
 /** Where another module of the project reaches a name of this module. */
@@ -160,16 +160,6 @@ function joined(match: RegExpExecArray): RegExpExecArray {
 }
 
 /**
- * Whether the line ending at `offset` (a `\n`, or a `\r` not followed by one) ends a backslash
- * continuation: `\` then `\n`, `\r\n` or (taken as a line ending, not joined) nothing else.
- */
-function continues(text: string, offset: number): boolean {
-  const code = text.charCodeAt(offset);
-  if (code === 10) return text.charCodeAt(offset - 1) === 92 || (text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset - 2) === 92);
-  return code === 13 && text.charCodeAt(offset + 1) === 10 && text.charCodeAt(offset - 1) === 92;
-}
-
-/**
  * The matches of the anchored import patterns at the start of a line or after a `;`, on the lines
  * that spell `import` (found with indexOf: far cheaper than trying the patterns everywhere), each
  * pattern's in text order. With `continued` (the text has a backslash continuation), a line
@@ -184,8 +174,8 @@ function importStatements(text: string, continued: boolean): { from: RegExpExecA
     let lineStart = at;
     for (;;) {
       while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
-      if (!continued || lineStart === 0 || !continues(text, lineStart - 1)) break;
-      lineStart--;
+      if (!continued || lineStart === 0 || !endsContinuation(text, lineStart - 1)) break;
+      lineStart -= text.charCodeAt(lineStart - 2) === 13 ? 3 : 2;
     }
     // Each start once: those of a line with two `import`s were tried for the first (they only grow).
     const tryAt = (from: number): void => {
@@ -341,7 +331,7 @@ function readDots(text: string, names: ReadonlySet<string>, continued: boolean):
     for (;;) {
       while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
       // Back over a backslash continuation too (`\`, a line ending).
-      if (!continued || end < 2 || !continues(text, end - 1)) break;
+      if (!continued || end < 2 || !endsContinuation(text, end - 1)) break;
       end -= text.charCodeAt(end - 2) === 13 ? 3 : 2;
     }
     let start = end;
