@@ -19,11 +19,11 @@ const PATTERNS = {
 
 // The same where a backslash continuation (`\` and a line ending) stands for the space that
 // `text.replace(CONTINUATION, " ")` would leave: in the place of `[ \t]`, and of a character of `[^\n#;]`.
-const BLANK = String.raw`(?:[ \t]|\\\r?\n)`;
-const REST = String.raw`((?:\\\r?\n|[^\n#;])*)`;
+export const BLANK = String.raw`(?:[ \t]|\\\r?\n)`;
+export const REST_OF_LINE = String.raw`(?:\\\r?\n|[^\n#;])*`;
 const CONTINUED = {
-  import: new RegExp(String.raw`(?:^|[;:])${BLANK}*import${BLANK}+${REST}`, "my"),
-  from: new RegExp(String.raw`(?:^|[;:])${BLANK}*from${BLANK}+([\w.]*)${BLANK}+import${BLANK}*(\([^)]*\)|${REST.slice(1, -1)})`, "my"),
+  import: new RegExp(String.raw`(?:^|[;:])${BLANK}*import${BLANK}+(${REST_OF_LINE})`, "my"),
+  from: new RegExp(String.raw`(?:^|[;:])${BLANK}*from${BLANK}+([\w.]*)${BLANK}+import${BLANK}*(\([^)]*\)|${REST_OF_LINE})`, "my"),
 } as const;
 
 /** A backslash continuation, as the analysis joins lines. */
@@ -44,8 +44,9 @@ export function* importMatches(text: string, kind: keyof typeof PATTERNS, contin
     let before = at - 1;
     for (;;) {
       while (before >= 0 && (text.charCodeAt(before) === SPACE || text.charCodeAt(before) === TAB)) before--;
-      if (!continued || before < 1 || !endsContinuation(text, before)) break;
-      before -= text.charCodeAt(before - 1) === CR ? 3 : 2;
+      const backslash = continued ? continuationStart(text, before) : -1;
+      if (backslash < 0) break;
+      before = backslash - 1;
     }
     let start: number;
     if (before < 0 || LINE_TERMINATORS.has(text.charCodeAt(before))) start = before + 1;
@@ -58,15 +59,21 @@ export function* importMatches(text: string, kind: keyof typeof PATTERNS, contin
     const match = sticky.exec(text);
     if (!match) continue;
     end = start + match[0].length;
-    if (continued) for (let group = 0; group < match.length; group++) if (match[group]?.includes("\\")) match[group] = match[group].replace(CONTINUATION, " ");
-    yield match;
+    yield continued ? joinContinuations(match) : match;
   }
 }
 
-/** Whether the `\n` at `offset` ends a backslash continuation (`\` and `\n` or `\r\n`). */
-export function endsContinuation(text: string, offset: number): boolean {
-  if (text.charCodeAt(offset) !== LF) return false;
-  return text.charCodeAt(offset - 1) === BACKSLASH || (text.charCodeAt(offset - 1) === CR && text.charCodeAt(offset - 2) === BACKSLASH);
+/** The offset of the `\\` of the backslash continuation whose `\n` is at `offset` (after `\\` or `\\\r`), or -1 when none ends there. */
+export function continuationStart(text: string, offset: number): number {
+  if (text.charCodeAt(offset) !== LF) return -1;
+  if (text.charCodeAt(offset - 1) === BACKSLASH) return offset - 1;
+  return text.charCodeAt(offset - 1) === CR && text.charCodeAt(offset - 2) === BACKSLASH ? offset - 2 : -1;
+}
+
+/** A match's texts with each backslash continuation a space, as on the text with its lines joined (index and length stay the text's own). */
+export function joinContinuations(match: RegExpExecArray): RegExpExecArray {
+  for (let group = 0; group < match.length; group++) if (match[group]?.includes("\\")) match[group] = match[group].replace(CONTINUATION, " ");
+  return match;
 }
 
 const LF = 10;

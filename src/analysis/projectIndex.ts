@@ -4,7 +4,7 @@ import { LineIndex } from "../parse/lines.js";
 import { saysLazy } from "../parse/pep810.js";
 import { isAsciiWordChar } from "../parse/skeleton.js";
 import { decodePythonSource } from "../parse/source.js";
-import { CONTINUATION, endsContinuation } from "./importPatterns.js";
+import { BLANK, CONTINUATION, continuationStart, joinContinuations, REST_OF_LINE } from "./importPatterns.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
 /** Where another module of the project reaches a name of this module. */
@@ -23,7 +23,7 @@ export interface ExternalReferences {
 
 /** What one file can reach of other modules, read once from its text (readFacts); offsets are those of `text`. */
 interface FileFacts {
-  /** The text the offsets are in (backslash continuations joined). */
+  /** The file's text, which the offsets are in (a backslash continuation is a space to the patterns, read in place). */
   text: string;
   /** `module\0name` of each `from module import name`, with the offset of its statement. */
   fromImports: Map<string, number>;
@@ -145,19 +145,12 @@ function readText(file: string): string | undefined {
 // `from .pkg.util import (np, pd as p)`, `import pkg.util as u, os`: tried where a line or a `;` starts.
 const FROM_IMPORT = /[ \t]*(?:lazy[ \t]+)?from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)/y;
 const PLAIN_IMPORT = /[ \t]*(?:lazy[ \t]+)?import[ \t]+([^\n#;]*)/y;
-// The same where a backslash continuation (`\` and a line ending) stands for a space.
-const BLANK = String.raw`(?:[ \t]|\\\r?\n)`;
+// The same where a backslash continuation (`\` and a line ending) stands for a space (BLANK).
 const FROM_IMPORT_CONTINUED = new RegExp(
-  String.raw`${BLANK}*(?:lazy${BLANK}+)?from${BLANK}+(\.*[\w.]*)${BLANK}+import${BLANK}*(\([^)]*\)|(?:\\\r?\n|[^\n#;])*)`,
+  String.raw`${BLANK}*(?:lazy${BLANK}+)?from${BLANK}+(\.*[\w.]*)${BLANK}+import${BLANK}*(\([^)]*\)|${REST_OF_LINE})`,
   "y",
 );
-const PLAIN_IMPORT_CONTINUED = new RegExp(String.raw`${BLANK}*(?:lazy${BLANK}+)?import${BLANK}+((?:\\\r?\n|[^\n#;])*)`, "y");
-
-/** The texts a match captured, with each backslash continuation a space. */
-function joined(match: RegExpExecArray): RegExpExecArray {
-  for (let group = 1; group < match.length; group++) if (match[group]?.includes("\\")) match[group] = match[group].replace(CONTINUATION, " ");
-  return match;
-}
+const PLAIN_IMPORT_CONTINUED = new RegExp(String.raw`${BLANK}*(?:lazy${BLANK}+)?import${BLANK}+(${REST_OF_LINE})`, "y");
 
 /**
  * The matches of the anchored import patterns at the start of a line or after a `;`, on the lines
@@ -174,8 +167,9 @@ function importStatements(text: string, continued: boolean): { from: RegExpExecA
     let lineStart = at;
     for (;;) {
       while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10 && text.charCodeAt(lineStart - 1) !== 13) lineStart--;
-      if (!continued || lineStart === 0 || !endsContinuation(text, lineStart - 1)) break;
-      lineStart -= text.charCodeAt(lineStart - 2) === 13 ? 3 : 2;
+      const backslash = continued ? continuationStart(text, lineStart - 1) : -1;
+      if (backslash < 0) break;
+      lineStart = backslash;
     }
     // Each start once: those of a line with two `import`s were tried for the first (they only grow).
     const tryAt = (from: number): void => {
@@ -183,10 +177,10 @@ function importStatements(text: string, continued: boolean): { from: RegExpExecA
       lastTried = from;
       fromImport.lastIndex = from;
       const fromMatch = fromImport.exec(text);
-      if (fromMatch) found.from.push(continued ? joined(fromMatch) : fromMatch);
+      if (fromMatch) found.from.push(continued ? joinContinuations(fromMatch) : fromMatch);
       plainImport.lastIndex = from;
       const plainMatch = plainImport.exec(text);
-      if (plainMatch) found.plain.push(continued ? joined(plainMatch) : plainMatch);
+      if (plainMatch) found.plain.push(continued ? joinContinuations(plainMatch) : plainMatch);
     };
     tryAt(lineStart);
     // Not indexOf: in a file without a `;` it would read on to the end for every `import`.
@@ -331,8 +325,9 @@ function readDots(text: string, names: ReadonlySet<string>, continued: boolean):
     for (;;) {
       while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
       // Back over a backslash continuation too (`\`, a line ending).
-      if (!continued || end < 2 || !endsContinuation(text, end - 1)) break;
-      end -= text.charCodeAt(end - 2) === 13 ? 3 : 2;
+      const backslash = continued ? continuationStart(text, end - 1) : -1;
+      if (backslash < 0) break;
+      end = backslash;
     }
     let start = end;
     let hash = 0;
