@@ -137,7 +137,7 @@ async function checkStrategy(strategy, pristine, relativePaths, pristinePrints, 
 
   const skipped = [];
   for (const problem of reportedProblems(first.stderr)) {
-    // pylazy refused to read it: expected for invalid files, a clear refusal otherwise (e.g. koi8-r).
+    // pylazy refused to read it: expected for invalid files, a clear refusal otherwise (e.g. a multi-byte encoding).
     if (!invalidOriginals.has(problem.filename)) skipped.push(problem);
   }
   const misparsed = [];

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
-import { decodePythonSource, SourceDecodeError } from "../src/parse/source.js";
+import { decodePythonSource, encodePythonSource, SourceDecodeError, sourceCodec } from "../src/parse/source.js";
 
 /** How pylazy decoded UTF-8 before: its own byte order mark dropped, then a strict decoder (which drops a second one). */
 function strictUtf8(bytes: Uint8Array): string | "error" {
@@ -42,4 +44,105 @@ test("a second byte order mark is dropped too, and an invalid byte is named by i
   assert.throws(() => decodePythonSource(Uint8Array.from([...BOM, 0x78, 0xed, 0xa0, 0x80])), /invalid UTF-8 at byte 4/);
   assert.throws(() => decodePythonSource(Uint8Array.from([0x78, 0x79, 0xe0, 0x80, 0x80])), /invalid UTF-8 at byte 2/);
   assert.throws(() => decodePythonSource(Uint8Array.from([0xf4, 0x90, 0x80, 0x80])), /invalid UTF-8 at byte 0/);
+});
+
+const codecs = JSON.parse(readFileSync(new URL("../../data/python-codecs.json", import.meta.url), "utf8")) as {
+  aliases: Record<string, string>;
+  tables: Record<string, string>;
+};
+
+/** A module that declares `name` and holds `body` (bytes) in the string S, with a line of ASCII around it. */
+function moduleWith(name: string, body: number[]): Buffer {
+  return Buffer.concat([Buffer.from(`# -*- coding: ${name} -*-\nX = 1\nS = '`), Buffer.from(body), Buffer.from("'\nT = 'end'\n")]);
+}
+
+/** The bytes 0x80–0xFF a codec has a character for, and those it has none for. */
+function upperBytes(codec: string): { defined: number[]; undefinedBytes: number[] } {
+  const defined: number[] = [];
+  const undefinedBytes: number[] = [];
+  [...codecs.tables[codec]].forEach((character, offset) => (character === "\ufffe" ? undefinedBytes : defined).push(0x80 + offset));
+  return { defined, undefinedBytes };
+}
+
+/** What python3 makes of each module: the string S it defines, or the error compiling it gives. */
+function pythonReads(modules: Buffer[]): ({ S: string } | { error: string })[] {
+  const script = [
+    "import base64, json, sys",
+    "out = []",
+    "for encoded in json.load(sys.stdin):",
+    "    namespace = {}",
+    "    try:",
+    "        exec(compile(base64.b64decode(encoded), 'm.py', 'exec'), namespace)",
+    "        out.append({'S': namespace['S']})",
+    "    except (SyntaxError, ValueError) as error:",
+    "        out.append({'error': str(error)})",
+    "json.dump(out, sys.stdout)",
+  ].join("\n");
+  const run = spawnSync("python3", ["-c", script], { input: JSON.stringify(modules.map((module) => module.toString("base64"))), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as ({ S: string } | { error: string })[];
+}
+
+/** S as pylazy reads the module, or its refusal. */
+function pylazyReads(module: Buffer): { S: string } | { refused: string } {
+  try {
+    const { text } = decodePythonSource(module);
+    return { S: text.slice(text.indexOf("S = '") + 5, text.lastIndexOf("'\nT = ")) };
+  } catch (error) {
+    if (!(error instanceof SourceDecodeError)) throw error;
+    return { refused: error.message };
+  }
+}
+
+test("every name Python knows for a single-byte codec is read as python3 reads it, every byte of it", () => {
+  // Each name of the table, as written and as a cookie might spell it.
+  const names = Object.keys(codecs.aliases).flatMap((name) => [name, name.toUpperCase(), name.replaceAll("_", "-"), `${name}-`]);
+  const modules = names.map((name) => {
+    const codec = sourceCodec(name);
+    assert.ok(codec !== undefined, `${name} is not read`);
+    const body = codec === "utf-8" ? [...Buffer.from("é€😀")] : codec === "latin-1" ? Array.from({ length: 128 }, (_, offset) => 0x80 + offset) : upperBytes(codec).defined;
+    return moduleWith(name, body);
+  });
+  const python = pythonReads(modules);
+  names.forEach((name, index) => {
+    assert.deepEqual(pylazyReads(modules[index]), python[index], `coding: ${name}`);
+  });
+});
+
+test("a byte a codec has no character for is refused, as python3 refuses the module", () => {
+  const cases = Object.keys(codecs.tables).flatMap((codec) => {
+    const { undefinedBytes } = upperBytes(codec);
+    if (undefinedBytes.length === 0) return [];
+    const module = moduleWith(codec, [0x41, undefinedBytes[0], 0x42]);
+    return [{ codec, module, at: module.indexOf(undefinedBytes[0]) }];
+  });
+  assert.ok(cases.some(({ codec }) => codec === "cp1252") && cases.some(({ codec }) => codec === "ascii"));
+  const python = pythonReads(cases.map(({ module }) => module));
+  cases.forEach(({ codec, module, at }, index) => {
+    assert.ok("error" in python[index], `python3 reads ${codec}`);
+    const read = pylazyReads(module);
+    assert.ok("refused" in read, `pylazy reads ${codec}`);
+    assert.match(read.refused, new RegExp(`^invalid ${codec} at byte ${at} \\(0x[0-9a-f]{2}, `));
+  });
+});
+
+test("names of codecs pylazy does not read (multi-byte, stateful, not ASCII-compatible, unknown) are refused by name", () => {
+  for (const name of ["shift_jis", "euc-jp", "gbk", "big5", "utf-16", "utf-7", "iso2022_jp", "cp037", "idna", "uft-8", "rot13", "hex"]) {
+    assert.equal(sourceCodec(name), undefined, name);
+    const read = pylazyReads(moduleWith(name, [0x41]));
+    assert.ok("refused" in read, name);
+    assert.match(read.refused, new RegExp(`^unsupported source encoding \`${name.toLowerCase()}\``));
+  }
+});
+
+test("a single-byte file written back is byte for byte the file read, ASCII added", () => {
+  for (const codec of Object.keys(codecs.tables)) {
+    const bytes = moduleWith(codec, upperBytes(codec).defined);
+    const source = decodePythonSource(bytes);
+    assert.equal(source.encoding, codec);
+    assert.deepEqual(encodePythonSource(source, source.text), bytes, codec);
+    const added = `import os\n${source.text}`;
+    assert.deepEqual(encodePythonSource(source, added), Buffer.concat([Buffer.from("import os\n"), bytes]), codec);
+  }
+  assert.throws(() => encodePythonSource({ bom: false, encoding: "koi8_r" }, "\u00e9"), /U\+00E9 is not a character of koi8_r/);
 });

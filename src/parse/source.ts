@@ -1,11 +1,15 @@
 import { isUtf8 } from "node:buffer";
+import { readFileSync } from "node:fs";
 
 /** Python source text as pylazy reads and writes it: decoded, with what is needed to encode it back. */
 export interface PythonSource {
   text: string;
   /** The file started with a UTF-8 byte order mark (not part of `text`). */
   bom: boolean;
-  /** The encoding the bytes were decoded with: `utf-8` or a PEP 263 cookie's encoding. */
+  /**
+   * The encoding the bytes were decoded with: `utf-8`, `latin-1`, or the codec a PEP 263 cookie
+   * names, as CPython's `encodings` package calls it (`cp1252`, `koi8_r`).
+   */
   encoding: string;
 }
 
@@ -13,10 +17,6 @@ export class SourceDecodeError extends Error {}
 
 // PEP 263: a coding cookie on line 1 or 2, which must be a comment line.
 const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
-
-const UTF8_NAMES = new Set(["utf-8", "utf8", "utf_8", "u8", "utf", "cp65001"]);
-// Single-byte encodings we can both decode and encode back exactly, so `fix` may rewrite them.
-const LATIN1_NAMES = new Set(["latin-1", "latin1", "latin_1", "iso-8859-1", "iso8859-1", "iso_8859_1", "l1"]);
 
 export function declaredEncoding(bytes: Uint8Array): string | undefined {
   let lineStart = 0;
@@ -33,31 +33,104 @@ export function declaredEncoding(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/**
+ * The codec a cookie names, as CPython finds it: its tokenizer takes `utf-8` and `latin-1` (and
+ * their spellings with `_` and a suffix) as they are; any other name goes to `codecs.lookup`,
+ * which normalizes it (lower case, each run of other characters than letters, digits and dots an
+ * underscore) and looks it up in the alias table of the `encodings` package. `utf-8`, `latin-1`,
+ * the name of a codec of data/python-codecs.json, or undefined for one pylazy does not read.
+ */
+export function sourceCodec(cookie: string): string | undefined {
+  const spelled = cookie.toLowerCase().replaceAll("_", "-");
+  if (spelled === "utf-8" || spelled.startsWith("utf-8-")) return "utf-8";
+  if (/^(?:latin-1|iso-8859-1|iso-latin-1)(?:$|-)/.test(spelled)) return "latin-1";
+  const normal = cookie
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  const { aliases, tables } = pythonCodecs();
+  const codec = aliases[normal] ?? aliases[normal.replaceAll(".", "_")] ?? normal;
+  if (codec === "utf_8" || codec === "utf_8_sig") return "utf-8";
+  if (codec === "latin_1") return "latin-1";
+  return Object.hasOwn(tables, codec) ? codec : undefined;
+}
+
+/** What scripts/python-codecs.py wrote: the codecs' names and the upper halves of their tables. */
+interface PythonCodecs {
+  python: string;
+  aliases: Record<string, string>;
+  tables: Record<string, string>;
+}
+
+let codecs: PythonCodecs | undefined;
+
+/** Read when a file first names an encoding other than UTF-8 and Latin-1 (most never do). */
+function pythonCodecs(): PythonCodecs {
+  // Three folders below the package's root, as every module of dist/src is (the bundle too).
+  codecs ??= JSON.parse(readFileSync(new URL("../../../data/python-codecs.json", import.meta.url), "utf8")) as PythonCodecs;
+  return codecs;
+}
+
+// CPython's mark, in a codec's table, for a byte the codec has no character for.
+const UNDEFINED = 0xfffe;
+
 /** Decodes a Python file the way CPython would, or explains why it cannot be read. */
 export function decodePythonSource(bytes: Uint8Array): PythonSource {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
   const cookie = declaredEncoding(body);
-  let encoding = "utf-8";
-  if (cookie !== undefined && !UTF8_NAMES.has(cookie) && !cookie.startsWith("utf-8-")) {
-    if (bom) throw new SourceDecodeError(`encoding problem: a UTF-8 BOM with a \`coding: ${cookie}\` cookie`);
-    if (!LATIN1_NAMES.has(cookie)) {
-      throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and Latin-1 files)`);
-    }
-    encoding = "latin-1";
+  const encoding = cookie === undefined ? "utf-8" : sourceCodec(cookie);
+  if (encoding === undefined) {
+    throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and the single-byte encodings of Python's \`encodings\` package)`);
   }
+  if (bom && encoding !== "utf-8") throw new SourceDecodeError(`encoding problem: a UTF-8 BOM with a \`coding: ${cookie}\` cookie`);
   if (body.includes(0)) throw new SourceDecodeError("source contains a NUL byte");
   const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (encoding === "latin-1") return { text: buffer.toString("latin1"), bom, encoding };
+  if (encoding !== "utf-8") return { text: decodeSingleByte(buffer, encoding), bom, encoding };
   if (!isUtf8(buffer)) throw new SourceDecodeError(`invalid UTF-8 at byte ${firstInvalidUtf8Offset(body) + (bom ? 3 : 0)}`);
   // What a strict TextDecoder gave, at a fraction of its cost; it also dropped a second byte order mark.
   const text = buffer.toString("utf8");
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bom, encoding };
 }
 
+function decodeSingleByte(bytes: Buffer, codec: string): string {
+  const upper = pythonCodecs().tables[codec];
+  // UTF-16LE, which node decodes at once (every character of the tables is one unit).
+  const units = Buffer.alloc(2 * bytes.length);
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index];
+    const unit = byte < 0x80 ? byte : upper.charCodeAt(byte - 0x80);
+    if (unit === UNDEFINED) throw new SourceDecodeError(`invalid ${codec} at byte ${index} (0x${byte.toString(16)}, which ${codec} has no character for)`);
+    units[2 * index] = unit & 0xff;
+    units[2 * index + 1] = unit >> 8;
+  }
+  return units.toString("utf16le");
+}
+
 export function encodePythonSource(source: Omit<PythonSource, "text">, text: string): Buffer {
-  const body = source.encoding === "latin-1" ? Buffer.from(text, "latin1") : Buffer.from(text, "utf8");
+  const body =
+    source.encoding === "utf-8" ? Buffer.from(text, "utf8") : source.encoding === "latin-1" ? Buffer.from(text, "latin1") : encodeSingleByte(text, source.encoding);
   return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}
+
+function encodeSingleByte(text: string, codec: string): Buffer {
+  const upper = pythonCodecs().tables[codec];
+  const bytes = Buffer.alloc(text.length);
+  let byteOf: Map<number, number> | undefined;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) {
+      bytes[index] = unit;
+      continue;
+    }
+    byteOf ??= new Map([...upper].flatMap((character, offset) => (character.charCodeAt(0) === UNDEFINED ? [] : [[character.charCodeAt(0), 0x80 + offset]])));
+    const byte = byteOf.get(unit);
+    // The text came from bytes of this codec and pylazy adds only ASCII: no other character can be here.
+    if (byte === undefined) throw new Error(`U+${unit.toString(16).toUpperCase().padStart(4, "0")} is not a character of ${codec}`);
+    bytes[index] = byte;
+  }
+  return bytes;
 }
 
 /**
