@@ -146,3 +146,18 @@ test("a single-byte file written back is byte for byte the file read, ASCII adde
   }
   assert.throws(() => encodePythonSource({ bom: false, encoding: "koi8_r" }, "\u00e9"), /U\+00E9 is not a character of koi8_r/);
 });
+
+test("with a UTF-8 byte order mark, only a cookie that spells utf-8 is taken, as python3 takes it", () => {
+  const names = ["utf-8", "UTF_8", "utf-8-sig", "utf_8_sig", "utf8", "u8", "latin-1", "cp1252"];
+  const modules = names.map((name) => Buffer.concat([Buffer.from(BOM), moduleWith(name, [0x41])]));
+  const python = pythonReads(modules);
+  names.forEach((name, index) => {
+    const read = pylazyReads(modules[index]);
+    if ("S" in python[index]) assert.deepEqual(read, python[index], name);
+    else assert.ok("refused" in read && /a UTF-8 BOM with a `coding: /.test(read.refused), `${name}: ${JSON.stringify(read)}`);
+  });
+  assert.deepEqual(
+    python.map((result) => "S" in result),
+    [true, true, true, true, false, false, false, false],
+  );
+});

@@ -41,9 +41,8 @@ export function declaredEncoding(bytes: Uint8Array): string | undefined {
  * the name of a codec of data/python-codecs.json, or undefined for one pylazy does not read.
  */
 export function sourceCodec(cookie: string): string | undefined {
-  const spelled = cookie.toLowerCase().replaceAll("_", "-");
-  if (spelled === "utf-8" || spelled.startsWith("utf-8-")) return "utf-8";
-  if (/^(?:latin-1|iso-8859-1|iso-latin-1)(?:$|-)/.test(spelled)) return "latin-1";
+  const spelled = tokenizerSpelling(cookie);
+  if (spelled !== undefined) return spelled;
   const normal = cookie
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, "_")
@@ -53,6 +52,14 @@ export function sourceCodec(cookie: string): string | undefined {
   if (codec === "utf_8" || codec === "utf_8_sig") return "utf-8";
   if (codec === "latin_1") return "latin-1";
   return Object.hasOwn(tables, codec) ? codec : undefined;
+}
+
+/** `utf-8` or `latin-1` for the names CPython's tokenizer takes as these without a lookup. */
+function tokenizerSpelling(cookie: string): "utf-8" | "latin-1" | undefined {
+  const spelled = cookie.toLowerCase().replaceAll("_", "-");
+  if (spelled === "utf-8" || spelled.startsWith("utf-8-")) return "utf-8";
+  if (/^(?:latin-1|iso-8859-1|iso-latin-1)(?:$|-)/.test(spelled)) return "latin-1";
+  return undefined;
 }
 
 /** What scripts/python-codecs.py wrote: the codecs' names and the upper halves of their tables. */
@@ -83,7 +90,8 @@ export function decodePythonSource(bytes: Uint8Array): PythonSource {
   if (encoding === undefined) {
     throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and the single-byte encodings of Python's \`encodings\` package)`);
   }
-  if (bom && encoding !== "utf-8") throw new SourceDecodeError(`encoding problem: a UTF-8 BOM with a \`coding: ${cookie}\` cookie`);
+  // As CPython: with a byte order mark, the cookie must say `utf-8` itself (`utf8` will not do).
+  if (bom && cookie !== undefined && tokenizerSpelling(cookie) !== "utf-8") throw new SourceDecodeError(`encoding problem: a UTF-8 BOM with a \`coding: ${cookie}\` cookie`);
   if (body.includes(0)) throw new SourceDecodeError("source contains a NUL byte");
   const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (encoding === "latin-1") return { text: buffer.toString("latin1"), bom, encoding };
