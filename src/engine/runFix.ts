@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import type MagicString from "magic-string";
-import { encodePythonSource } from "../parse/source.js";
+import { encodePythonSource, SourceEncodeError } from "../parse/source.js";
 import { applyFileFixes } from "./applyFixes.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { runLint } from "./run.js";
@@ -129,8 +129,8 @@ function write(rewrite: PendingRewrite, root: string, report: FixReport): boolea
     writeFileAtomically(file.path, file.bytes, encodePythonSource(file.source, rewrite.output), file.mode, root);
     return true;
   } catch (error) {
-    if (!(error instanceof WriteSkipped) && !isFsError(error)) throw error;
-    const why = error instanceof WriteSkipped ? error.message : (error as NodeJS.ErrnoException).code;
+    if (!(error instanceof WriteSkipped) && !(error instanceof SourceEncodeError) && !isFsError(error)) throw error;
+    const why = error instanceof WriteSkipped || error instanceof SourceEncodeError ? error.message : (error as NodeJS.ErrnoException).code;
     report.failures.push({ filename: file.analysis.filename, reason: `not written: ${why}` });
     return false;
   }

@@ -15,6 +15,9 @@ export interface PythonSource {
 
 export class SourceDecodeError extends Error {}
 
+/** A text holds a character its file's encoding has none for (fix then does not write the file). */
+export class SourceEncodeError extends Error {}
+
 // PEP 263: a coding cookie on line 1 or 2, which must be a comment line.
 const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
@@ -134,8 +137,8 @@ function encodeSingleByte(text: string, codec: string): Buffer {
     }
     byteOf ??= new Map([...upper].flatMap((character, offset) => (character.charCodeAt(0) === UNDEFINED ? [] : [[character.charCodeAt(0), 0x80 + offset]])));
     const byte = byteOf.get(unit);
-    // The text came from bytes of this codec and pylazy adds only ASCII: no other character can be here.
-    if (byte === undefined) throw new Error(`U+${unit.toString(16).toUpperCase().padStart(4, "0")} is not a character of ${codec}`);
+    // The text came from bytes of this codec and pylazy adds only ASCII: no other character should be here.
+    if (byte === undefined) throw new SourceEncodeError(`U+${unit.toString(16).toUpperCase().padStart(4, "0")} is not a character of ${codec}, the file's encoding`);
     bytes[index] = byte;
   }
   return bytes;
