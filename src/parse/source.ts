@@ -91,7 +91,7 @@ export function decodePythonSource(bytes: Uint8Array): PythonSource {
   const cookie = declaredEncoding(body);
   const encoding = cookie === undefined ? "utf-8" : sourceCodec(cookie);
   if (encoding === undefined) {
-    throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and the single-byte encodings of Python's \`encodings\` package)`);
+    throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and Python's single-byte encodings, but for those in which two bytes stand for one character)`);
   }
   // As CPython: with a byte order mark, the cookie must say `utf-8` itself (`utf8` will not do).
   if (bom && cookie !== undefined && tokenizerSpelling(cookie) !== "utf-8") throw new SourceDecodeError(`encoding problem: a UTF-8 BOM with a \`coding: ${cookie}\` cookie`);
