@@ -64,7 +64,9 @@ await build({
 if (!isAscii(await readFile(path.join(root, "dist/src/bundle/main.cjs")))) throw new Error("dist/src/bundle/main.cjs is not ASCII (see the comment above)");
 
 // The workers' code, as CommonJS for the same reason (each worker compiled the analysis anew),
-// with an ES module entry of the name run.ts starts, which runs it from a code cache of its own.
+// with an entry of the name run.ts starts, which runs it from a code cache of its own. The entry
+// is CommonJS too (the package.json beside it says so): node then sets up no ES module loader in
+// the worker, which started an empty worker some 4 ms sooner (23 against 28 ms, the median of 21).
 await build({
   ...common,
   entryPoints: ["dist/src/engine/lintWorker.js"],
@@ -75,17 +77,17 @@ await build({
   define: { "import.meta.url": "__pylazyModuleUrl" },
   banner: { js: "const __pylazyModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+writeFileSync(path.join(root, "dist/src/bundle/package.json"), `${JSON.stringify({ type: "commonjs" })}\n`);
 writeFileSync(
   path.join(root, "dist/src/bundle/lintWorker.js"),
   `// The lint workers' entry (scripts/bundle.mjs): lintWorker.cjs compiled from its code cache, one
 // per set of V8 flags (a folder's lint sets one, see bin/pylazy.js), written by the build, or by a
 // worker whose cache V8 rejected, when it is done.
-import { createRequire } from "node:module";
-const require = createRequire(import.meta.url);
+"use strict";
 const file = require.resolve("./lintWorker.cjs");
 const { runCached } = require("../../../bin/codeCache.js");
-const { exports, codeCache } = runCached(file, \`\${file}.\${require("node:v8").cachedDataVersionTag()}.cache\`);
-exports.useCodeCache(codeCache);
+const loaded = runCached(file, \`\${file}.\${require("node:v8").cachedDataVersionTag()}.cache\`);
+loaded.exports.useCodeCache(loaded.codeCache);
 `,
 );
 
