@@ -145,6 +145,8 @@ test("a single-byte file written back is byte for byte the file read, ASCII adde
     assert.deepEqual(encodePythonSource(source, added), Buffer.concat([Buffer.from("import os\n"), bytes]), codec);
   }
   assert.throws(() => encodePythonSource({ bom: false, encoding: "koi8_r" }, "\u00e9"), (error: unknown) => error instanceof SourceEncodeError && /U\+00E9 is not a character of koi8_r/.test(error.message));
+  assert.throws(() => encodePythonSource({ bom: false, encoding: "latin-1" }, "caf\u00e9 \u20ac"), (error: unknown) => error instanceof SourceEncodeError && /U\+20AC is not a character of latin-1/.test(error.message));
+  assert.deepEqual(encodePythonSource({ bom: false, encoding: "latin-1" }, "caf\u00e9"), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
 });
 
 test("with a UTF-8 byte order mark, only a cookie that spells utf-8 is taken, as python3 takes it", () => {

@@ -120,9 +120,21 @@ function decodeSingleByte(bytes: Buffer, codec: string): string {
 }
 
 export function encodePythonSource(source: Omit<PythonSource, "text">, text: string): Buffer {
-  const body =
-    source.encoding === "utf-8" ? Buffer.from(text, "utf8") : source.encoding === "latin-1" ? Buffer.from(text, "latin1") : encodeSingleByte(text, source.encoding);
+  const body = source.encoding === "utf-8" ? Buffer.from(text, "utf8") : source.encoding === "latin-1" ? encodeLatin1(text) : encodeSingleByte(text, source.encoding);
   return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}
+
+function notEncodable(unit: number, encoding: string): SourceEncodeError {
+  return new SourceEncodeError(`U+${unit.toString(16).toUpperCase().padStart(4, "0")} is not a character of ${encoding}, the file's encoding`);
+}
+
+/** Latin-1, where node's own encoder would keep the low byte of a character beyond U+00FF. */
+function encodeLatin1(text: string): Buffer {
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit > 0xff) throw notEncodable(unit, "latin-1");
+  }
+  return Buffer.from(text, "latin1");
 }
 
 function encodeSingleByte(text: string, codec: string): Buffer {
@@ -138,7 +150,7 @@ function encodeSingleByte(text: string, codec: string): Buffer {
     byteOf ??= new Map([...upper].flatMap((character, offset) => (character.charCodeAt(0) === UNDEFINED ? [] : [[character.charCodeAt(0), 0x80 + offset]])));
     const byte = byteOf.get(unit);
     // The text came from bytes of this codec and pylazy adds only ASCII: no other character should be here.
-    if (byte === undefined) throw new SourceEncodeError(`U+${unit.toString(16).toUpperCase().padStart(4, "0")} is not a character of ${codec}, the file's encoding`);
+    if (byte === undefined) throw notEncodable(unit, codec);
     bytes[index] = byte;
   }
   return bytes;
