@@ -41,13 +41,7 @@ export function* importMatches(text: string, kind: keyof typeof PATTERNS, contin
   let end = 0;
   let tried = -1;
   for (let at = text.indexOf(keyword); at !== -1; at = text.indexOf(keyword, at + 1)) {
-    let before = at - 1;
-    for (;;) {
-      while (before >= 0 && (text.charCodeAt(before) === SPACE || text.charCodeAt(before) === TAB)) before--;
-      const backslash = continued ? continuationStart(text, before) : -1;
-      if (backslash < 0) break;
-      before = backslash - 1;
-    }
+    const before = lastNonBlank(text, at - 1, continued);
     let start: number;
     if (before < 0 || LINE_TERMINATORS.has(text.charCodeAt(before))) start = before + 1;
     else if (text.charCodeAt(before) === SEMICOLON || text.charCodeAt(before) === COLON) start = before;
@@ -60,6 +54,25 @@ export function* importMatches(text: string, kind: keyof typeof PATTERNS, contin
     if (!match) continue;
     end = start + match[0].length;
     yield continued ? joinContinuations(match) : match;
+  }
+}
+
+/** Whether a text has a backslash continuation (a backslash in a string is common, a continuation not). */
+export function hasContinuation(text: string): boolean {
+  return text.includes("\\\n") || text.includes("\\\r");
+}
+
+/**
+ * The offset of the last character at or before `offset` that is not a space or a tab, nor, with
+ * `continued`, part of a backslash continuation; -1 when there is none.
+ */
+export function lastNonBlank(text: string, offset: number, continued: boolean): number {
+  let at = offset;
+  for (;;) {
+    while (at >= 0 && (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)) at--;
+    const backslash = continued ? continuationStart(text, at) : -1;
+    if (backslash < 0) return at;
+    at = backslash - 1;
   }
 }
 

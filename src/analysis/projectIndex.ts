@@ -4,7 +4,7 @@ import { LineIndex } from "../parse/lines.js";
 import { saysLazy } from "../parse/pep810.js";
 import { isAsciiWordChar } from "../parse/skeleton.js";
 import { decodePythonSource } from "../parse/source.js";
-import { BLANK, CONTINUATION, continuationStart, joinContinuations, REST_OF_LINE } from "./importPatterns.js";
+import { BLANK, CONTINUATION, continuationStart, hasContinuation, joinContinuations, lastNonBlank, REST_OF_LINE } from "./importPatterns.js";
 import { moduleNameForFile, resolveRelativeModule } from "./modulePath.js";
 
 /** Where another module of the project reaches a name of this module. */
@@ -203,8 +203,7 @@ const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/y;
  * that were not the file's.
  */
 function readFacts(text: string, current: { module: string; isPackage: boolean }): FileFacts {
-  // Looked for with indexOf first: most texts have a backslash (in a string), few a continuation.
-  const continued = text.includes("\\\n") || text.includes("\\\r");
+  const continued = hasContinuation(text);
   const facts: FileFacts = { text, fromImports: new Map(), standIns: [], chains: new Map(), dottedStrings: [] };
   const statements = importStatements(text, continued);
   for (const match of statements.from) {
@@ -321,14 +320,8 @@ function readDots(text: string, names: ReadonlySet<string>, continued: boolean):
     hashes.add(hash);
   }
   for (let dot = text.indexOf("."); dot !== -1; dot = text.indexOf(".", dot + 1)) {
-    let end = dot;
-    for (;;) {
-      while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
-      // Back over a backslash continuation too (`\`, a line ending).
-      const backslash = continued ? continuationStart(text, end - 1) : -1;
-      if (backslash < 0) break;
-      end = backslash;
-    }
+    // Back over blanks, and a backslash continuation (`\`, a line ending) too.
+    const end = lastNonBlank(text, dot - 1, continued) + 1;
     let start = end;
     let hash = 0;
     for (let code = text.charCodeAt(start - 1); start > 0 && isAsciiWordChar(code); code = text.charCodeAt(--start - 1)) hash = backwardHash(hash, code);

@@ -4,7 +4,7 @@ import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/m
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules, mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
-import { importMatches } from "../analysis/importPatterns.js";
+import { hasContinuation, importMatches } from "../analysis/importPatterns.js";
 import { resolveRelativeModule } from "../analysis/modulePath.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
@@ -404,8 +404,7 @@ function relevantTops(options: LintOptions): Set<string> | "all" {
  * relative import counts when the file's own package is under them.
  */
 function importsByPattern(source: string, tops: Set<string> | "all", file: FileModule, options: LintOptions): PatternImport[] {
-  // Looked for with includes first: most texts have a backslash (in a string), few a continuation.
-  const continued = source.includes("\\\n") || source.includes("\\\r");
+  const continued = hasContinuation(source);
   const related = (module: string): boolean => tops === "all" || tops.has((module.startsWith(".") ? file.module : module).split(".")[0]);
   const names: PatternImport[] = [];
   const add = (name: string, match: RegExpMatchArray, kind: PatternImport["kind"], heavy: boolean): void => {
