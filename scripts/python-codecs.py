@@ -9,6 +9,8 @@ the Python that runs this script:
 - "aliases": each name `encodings.aliases` knows and `codecs.lookup` finds, normalized as
   `encodings.normalize_encoding` leaves it, with the codec it stands for (only the codecs below,
   `utf_8`, `utf_8_sig` and `latin_1`);
+- "others": every other name `codecs.lookup` finds there (`shift_jis`, `utf_16`, `cp037`…),
+  normalized the same way, so that a file naming one is told apart from one naming no codec at all;
 - "tables": for each such codec, the characters bytes 0x80 to 0xFF decode to, 128 of them, with
   U+FFFE where the codec has none (CPython's own mark for it). Bytes below 0x80 are ASCII in
   every one of them (codecs where they are not, such as EBCDIC, are left out).
@@ -99,14 +101,25 @@ def main():
             aliases[encodings.normalize_encoding(alias)] = codec
     # Those no name reaches (`iso8859_1`: its names all stand for `latin_1`, the same table).
     tables = {codec: table for codec, table in tables.items() if codec in aliases.values()}
+    others = set()
+    for name in modules + list(encodings.aliases.aliases):
+        normal = encodings.normalize_encoding(name.lower())
+        if normal in aliases:
+            continue
+        try:
+            codecs.lookup(normal)
+        except LookupError:
+            continue
+        others.add(normal)
     data = {
         "python": sys.version.split()[0],
         "aliases": dict(sorted(aliases.items())),
+        "others": sorted(others),
         "tables": dict(sorted(tables.items())),
     }
     out = pathlib.Path(__file__).resolve().parent.parent / "data" / "python-codecs.json"
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{out}: {len(tables)} codecs, {len(aliases)} names (Python {data['python']})")
+    print(f"{out}: {len(tables)} codecs, {len(aliases)} names, {len(others)} other names (Python {data['python']})")
 
 
 main()

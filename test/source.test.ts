@@ -48,6 +48,7 @@ test("a second byte order mark is dropped too, and an invalid byte is named by i
 
 const codecs = JSON.parse(readFileSync(new URL("../../data/python-codecs.json", import.meta.url), "utf8")) as {
   aliases: Record<string, string>;
+  others: string[];
   tables: Record<string, string>;
 };
 
@@ -126,13 +127,34 @@ test("a byte a codec has no character for is refused, as python3 refuses the mod
   });
 });
 
-test("names of codecs pylazy does not read (multi-byte, stateful, not ASCII-compatible, unknown) are refused by name", () => {
-  for (const name of ["shift_jis", "euc-jp", "gbk", "big5", "utf-16", "utf-7", "iso2022_jp", "cp037", "idna", "uft-8", "rot13", "hex"]) {
+test("names of codecs pylazy does not read (multi-byte, stateful, not ASCII-compatible) are refused by name", () => {
+  for (const name of ["shift_jis", "Shift-JIS", "euc-jp", "gbk", "big5", "utf-16", "utf-7", "iso2022_jp", "cp037", "cp1006", "idna", "rot13", "hex"]) {
     assert.equal(sourceCodec(name), undefined, name);
     const read = pylazyReads(moduleWith(name, [0x41]));
     assert.ok("refused" in read, name);
-    assert.match(read.refused, new RegExp(`^unsupported source encoding \`${name.toLowerCase()}\``));
+    assert.match(read.refused, new RegExp(`^unsupported source encoding \`${name.toLowerCase()}\` \\(pylazy reads UTF-8 and those of Python's encodings`));
   }
+});
+
+test("the other names of data/python-codecs.json are those python3's codecs.lookup finds, and no name of a table", () => {
+  const script = "import codecs, json, sys\nfor name in json.load(sys.stdin):\n    codecs.lookup(name)\n";
+  const python = spawnSync("python3", ["-c", script], { input: JSON.stringify(codecs.others), encoding: "utf8" });
+  assert.equal(python.status, 0, python.stderr);
+  assert.ok(codecs.others.length > 100);
+  for (const name of codecs.others) assert.ok(!Object.hasOwn(codecs.aliases, name), name);
+  for (const name of ["shift_jis", "utf_16", "cp037", "cp1006", "idna"]) assert.ok(codecs.others.includes(name), name);
+});
+
+test("a name no codec of Python has is refused as unknown, and python3 refuses the file too", () => {
+  const names = ["uft-8", "utf-9", "latin-2x", "cp99999"];
+  const python = pythonReads(names.map((name) => moduleWith(name, [0x41])));
+  names.forEach((name, index) => {
+    assert.equal(sourceCodec(name), undefined, name);
+    assert.ok("error" in python[index], `python3 reads a file in ${name}`);
+    const read = pylazyReads(moduleWith(name, [0x41]));
+    assert.ok("refused" in read, name);
+    assert.equal(read.refused, `unknown source encoding \`${name}\` (Python has no codec of that name either)`);
+  });
 });
 
 test("a single-byte file written back is byte for byte the file read, ASCII added", () => {

@@ -46,15 +46,33 @@ export function declaredEncoding(bytes: Uint8Array): string | undefined {
 export function sourceCodec(cookie: string): string | undefined {
   const spelled = tokenizerSpelling(cookie);
   if (spelled !== undefined) return spelled;
-  const normal = cookie
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, "_")
-    .replace(/^_+|_+$/g, "");
+  const normal = normalizedName(cookie);
   const { aliases, tables } = pythonCodecs();
   const codec = aliases[normal] ?? aliases[normal.replaceAll(".", "_")] ?? normal;
   if (codec === "utf_8" || codec === "utf_8_sig") return "utf-8";
   if (codec === "latin_1") return "latin-1";
   return Object.hasOwn(tables, codec) ? codec : undefined;
+}
+
+/** Why a file whose cookie names a codec without a table here cannot be read. */
+function refuseCodec(cookie: string): never {
+  if (!pythonKnows(cookie)) throw new SourceDecodeError(`unknown source encoding \`${cookie}\` (Python has no codec of that name either)`);
+  throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and those of Python's encodings that keep ASCII and give one character for each byte)`);
+}
+
+/** Whether `codecs.lookup` finds the codec a cookie names (one that sourceCodec gave no table for). */
+function pythonKnows(cookie: string): boolean {
+  const normal = normalizedName(cookie);
+  const { others } = pythonCodecs();
+  return others.includes(normal) || others.includes(normal.replaceAll(".", "_"));
+}
+
+/** A codec's name as `encodings.normalize_encoding` leaves it, in lower case. */
+function normalizedName(cookie: string): string {
+  return cookie
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "_")
+    .replace(/^_+|_+$/g, "");
 }
 
 /** `utf-8` or `latin-1` for the names CPython's tokenizer takes as these without a lookup. */
@@ -69,6 +87,8 @@ function tokenizerSpelling(cookie: string): "utf-8" | "latin-1" | undefined {
 interface PythonCodecs {
   python: string;
   aliases: Record<string, string>;
+  /** The other names of codecs Python has, normalized: those pylazy does not read. */
+  others: string[];
   tables: Record<string, string>;
 }
 
@@ -89,10 +109,7 @@ export function decodePythonSource(bytes: Uint8Array): PythonSource {
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
   const cookie = declaredEncoding(body);
-  const encoding = cookie === undefined ? "utf-8" : sourceCodec(cookie);
-  if (encoding === undefined) {
-    throw new SourceDecodeError(`unsupported source encoding \`${cookie}\` (pylazy reads UTF-8 and Python's single-byte encodings, but for those in which two bytes stand for one character)`);
-  }
+  const encoding = cookie === undefined ? "utf-8" : (sourceCodec(cookie) ?? refuseCodec(cookie));
   // As CPython: with a byte order mark, the cookie must say `utf-8` itself (`utf8` will not do).
   if (bom && cookie !== undefined && tokenizerSpelling(cookie) !== "utf-8") throw new SourceDecodeError(`encoding problem: a UTF-8 BOM with a \`coding: ${cookie}\` cookie`);
   if (body.includes(0)) throw new SourceDecodeError("source contains a NUL byte");
