@@ -300,3 +300,32 @@ test("a name the analysis follows, respelled where a function body reads an attr
   // An attribute an import of the file spells may name a submodule the safety checks follow.
   refused("def h():\n    import numpy.linalg\n    return np.linalg.norm(1)", "np.linalg", "an attribute that may name a submodule");
 });
+
+test("an edit that makes a module-level function run at import time, or respells a use in one that does, is not carried", () => {
+  const options = optionsFor(10);
+  const module = { module: "m", isPackage: false };
+  const lines = ["import numpy as np", "", "", "def make():", "    return np.add(1, 2)", "", "", "def g(x):", "    return np.zeros(x)", "", "", "TABLE = 1", ""];
+  const source = lines.join("\n");
+  const analysis = lintSource("m.py", source, module, options);
+  assert.deepEqual(analysis.diagnostics.map((d) => d.code), ["LZ001"]);
+  // `TABLE = make()`: make's use of np now runs at import time (LZ002), which the whole lint says.
+  const table = source.indexOf("1\n", source.indexOf("TABLE"));
+  const called = source.slice(0, table) + "make()" + source.slice(table + 1);
+  assert.deepEqual(lintSource("m.py", called, module, options).diagnostics.map((d) => d.code), ["LZ002"]);
+  const carried = CarriedDiagnostics.from(analysis)!;
+  assert.ok(!carried.apply(table, table + 1, "make()"));
+  // Typed a letter at a time, the last letter is a name the analysis follows.
+  const typing = CarriedDiagnostics.from(lintSource("m.py", source.replace("TABLE = 1", "TABLE = mak()"), module, options))!;
+  const mak = called.indexOf("make()") + 3;
+  assert.ok(!typing.apply(mak, mak, "e"));
+  // With make called at import time, a use respelled in make is not carried (np might lose its
+  // only import-time use); one respelled in g, which nothing calls, is, as before.
+  const analysed = lintSource("m.py", called, module, options);
+  const inMake = called.indexOf("np.add") + 2;
+  assert.ok(!CarriedDiagnostics.from(analysed)!.apply(inMake, inMake, "s"));
+  const inG = called.indexOf("np.zeros") + 2;
+  const respelled = CarriedDiagnostics.from(analysed)!;
+  assert.ok(respelled.apply(inG, inG, "s"));
+  const edited = called.slice(0, inG) + "s" + called.slice(inG);
+  assert.deepEqual(shown(respelled.diagnostics()), shown(lintSource("m.py", edited, module, options).diagnostics));
+});

@@ -1,4 +1,6 @@
 import type { CostTable, ModuleCost } from "../profile/types.js";
+import { usesThroughCalls } from "./importTimeCalls.js";
+import type { CalledUse } from "./importTimeCalls.js";
 import type { ImportedName, SemanticModel, StarImport } from "./model.js";
 import { resolveRelativeModule } from "./modulePath.js";
 import type { Binding, Reference } from "./scope.js";
@@ -18,6 +20,12 @@ export interface Uses {
   importTime: Reference[];
   deferred: Reference[];
   typing: Reference[];
+  /**
+   * Those of `deferred` in a module-level function that the module's import-time code calls
+   * (importTimeCalls.ts), which run at import time all the same. Looked for only when no use is
+   * in `importTime` (the rules read them only then): empty otherwise.
+   */
+  calledAtImportTime: CalledUse[];
 }
 
 /** A module-level import of a module whose measured or estimated cost reaches the threshold. */
@@ -104,13 +112,19 @@ export function findHeavyStarImports(model: SemanticModel, options: HeavyImportO
 }
 
 export function usesOf(model: SemanticModel, name: string): Uses {
-  const uses: Uses = { importTime: [], deferred: [], typing: [] };
+  const uses: Uses = { importTime: [], deferred: [], typing: [], calledAtImportTime: [] };
   for (const ref of model.moduleReferences(name)) {
     if (ref.context === "import-time") uses.importTime.push(ref);
     else if (ref.context === "deferred") uses.deferred.push(ref);
     else uses.typing.push(ref);
   }
+  if (uses.importTime.length === 0 && uses.deferred.length > 0) uses.calledAtImportTime = usesThroughCalls(model, uses.deferred);
   return uses;
+}
+
+/** Whether a name is needed while its module is imported: used at import time, or in a function called then. */
+export function neededAtImportTime(uses: Uses): boolean {
+  return uses.importTime.length > 0 || uses.calledAtImportTime.length > 0;
 }
 
 /**

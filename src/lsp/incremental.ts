@@ -1,5 +1,6 @@
 import { isAttributeObject } from "../analysis/attributes.js";
 import { usesOf } from "../analysis/heavyImports.js";
+import { moduleLevelRunner } from "../analysis/importTimeCalls.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
@@ -74,8 +75,12 @@ export class CarriedDiagnostics {
     const importWords = new Set(analysis.file.module.split("."));
     addImportWords(analysis.source, importWords);
     const model = analysis.model;
-    const deferredUses = new Map(model ? analysis.focusWords.map((word) => [word, usesOf(model, word).deferred.length]) : []);
-    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords, deferredUses);
+    const deferred = new Map(model ? analysis.focusWords.map((word) => [word, usesOf(model, word).deferred]) : []);
+    const deferredUses = new Map([...deferred].map(([word, uses]) => [word, uses.length]));
+    // The module-level functions that hold such uses: a statement that spells one of them may
+    // call it at import time, which makes its uses count then (importTimeCalls.ts).
+    const runners = model ? [...deferred.values()].flat().flatMap((use) => moduleLevelRunner(use.scope, model.moduleScope)?.node.childForFieldName("name")?.text ?? []) : [];
+    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT, ...runners])], importWords, deferredUses);
   }
 
   /**
@@ -182,7 +187,7 @@ export class CarriedDiagnostics {
     if (!old || !edited || !sameReads(old.read, edited.read)) return "a statement the analysis reads changed";
     for (const [text, root, end] of [[before, old.root, oldNameEnd], [after, edited.root, newNameEnd]] as const) {
       if (text.includes("TYPE_CHECKING")) return "TYPE_CHECKING";
-      const why = deferredRead(root, nameStart, end, this.importWords);
+      const why = deferredRead(root, nameStart, end, this.importWords, (name) => wordPositions(this.text, [name]).length > 1);
       if (why) return why;
       for (const word of changes.keys()) {
         for (const at of wordPositions(text, [word])) {
@@ -287,7 +292,7 @@ function sameReads(old: readonly string[], edited: readonly string[]): boolean {
  * Why the name from `start` to `end` in `root` is not a reference that runs later, read as the
  * object of an attribute in a function body (see renamedUse); undefined when it is.
  */
-function deferredRead(root: SyntaxNode, start: number, end: number, importWords: ReadonlySet<string>): string | undefined {
+function deferredRead(root: SyntaxNode, start: number, end: number, importWords: ReadonlySet<string>, spelledElsewhere: (name: string) => boolean): string | undefined {
   const name = root.namedDescendantForIndex(start, end);
   if (name.type !== "identifier" || name.startIndex !== start || name.endIndex !== end || !isAttributeObject(name)) return "not the object of an attribute";
   const attribute = name.parent!;
@@ -297,13 +302,27 @@ function deferredRead(root: SyntaxNode, start: number, end: number, importWords:
   let top: SyntaxNode = attribute;
   for (let parent = top.parent; parent && CHAIN_LINKS.has(parent.type) && parent.firstNamedChild?.startIndex === top.startIndex; parent = top.parent) top = parent;
   for (let child = top, parent = top.parent; parent; child = parent, parent = parent.parent) {
-    if (parent.type === "block" && parent.parent?.type === "function_definition") return undefined;
+    if (parent.type === "block" && parent.parent?.type === "function_definition") {
+      // A function defined at module level may be called at import time (importTimeCalls.ts): its
+      // uses then count as import-time ones, which a respelling would add or take away.
+      const name = parent.parent.childForFieldName("name")?.text;
+      if (isModuleLevel(parent.parent) && name !== undefined && spelledElsewhere(name)) return "in a module-level function the module may call at import time";
+      return undefined;
+    }
     if (UNDEFERRED.has(parent.type)) return `inside ${parent.type}`;
     const left = parent.childForFieldName("left");
     if (STORES.has(parent.type) && left && left.startIndex <= child.startIndex && child.endIndex <= left.endIndex) return "assigned to";
     if (parent.type === "delete_statement") return "deleted";
   }
   return "not in a function body";
+}
+
+/** Not inside a function or class (a statement of the module, or of an `if`, `try`… in it). */
+function isModuleLevel(definition: SyntaxNode): boolean {
+  for (let parent = definition.parent; parent; parent = parent.parent) {
+    if (parent.type === "function_definition" || parent.type === "class_definition" || parent.type === "lambda") return false;
+  }
+  return true;
 }
 
 /** What a chain of reads goes on through: `np.a` in `np.a.b`, `np.a(x)`, `np.a[0]`. */

@@ -1,11 +1,20 @@
+import { firstCalled } from "../analysis/importTimeCalls.js";
 import { describeUseSite } from "../analysis/useSite.js";
-import { formatCost, importSpan, siteWithArticle } from "./rule.js";
+import { calledSite, formatCost, importSpan, siteWithArticle } from "./rule.js";
 import type { Rule } from "./rule.js";
 
 const docs = `## What it does
 Flags a module-level import of a heavy module whose imported name is used while the module is
 being imported: in the module body, a class body, a decorator, a default argument, a base class,
 or an annotation that is evaluated at runtime. The message names the first such use.
+
+A use inside a function defined at module level counts too when the module's own code calls
+that function while it is imported (\`EMPTY = make()\`, or \`@make\` as a decorator); when
+no use runs at import time where it is written, the message names the function and the line
+that calls it. Only such direct calls are followed, not a call from a class body, through an
+attribute (\`self.make()\`) or through a second function; a call under
+\`if __name__ == "__main__":\` does not count, as that block runs when the file is run as a
+program, not when it is imported.
 
 ## Why is this bad?
 The heavy module is needed at startup, so deferring the import would only move the cost, or
@@ -19,6 +28,11 @@ import numpy as np
 
 class Grid:
     EMPTY = np.zeros(0)      # runs at import time
+
+def make_table():
+    return np.ones(3)
+
+TABLE = make_table()         # runs make_table, and so np.ones, at import time
 \`\`\`
 
 ## Use instead
@@ -55,18 +69,30 @@ export const heavyImportNeededAtImportTime: Rule = {
         (earliest, ref) => (earliest === undefined || ref.startIndex < earliest.startIndex ? ref : earliest),
         undefined,
       );
-      if (first === undefined) continue;
-      const site = describeUseSite(context.model, first);
-      const line = context.lineOf(first.startIndex);
+      const message = `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used`;
+      if (first !== undefined) {
+        const site = describeUseSite(context.model, first);
+        context.report({
+          ...importSpan(heavy),
+          message: `${message} in ${siteWithArticle(site)} on line ${context.lineOf(first.startIndex)}`,
+          module: heavy.module,
+          cost: heavy.cost,
+          heavy,
+          importTimeUse: first.startIndex,
+        });
+        continue;
+      }
+      // No use at import time where it is written: one in a function that runs then.
+      const called = firstCalled(heavy.uses.calledAtImportTime);
+      if (called === undefined) continue;
       context.report({
         ...importSpan(heavy),
-        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in ${siteWithArticle(site)} on line ${line}`,
+        message: `${message} in ${calledSite(called, context.lineOf)}`,
         module: heavy.module,
         cost: heavy.cost,
         heavy,
-        importTimeUse: first.startIndex,
+        importTimeUse: called.call,
       });
     }
   },
 };
-

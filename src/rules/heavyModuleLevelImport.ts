@@ -1,3 +1,4 @@
+import { neededAtImportTime } from "../analysis/heavyImports.js";
 import type { HeavyImport } from "../analysis/heavyImports.js";
 import { formatCost, importSpan } from "./rule.js";
 import type { Rule } from "./rule.js";
@@ -17,7 +18,9 @@ milliseconds even for \`--help\`. When every use of the name is inside a functio
 can wait until that function is first called.
 
 An import whose name is never used in its file is not flagged: it may exist for its side
-effects or as a re-export.
+effects or as a re-export. Nor is one used in a module-level function that the module itself
+calls while it is imported (\`TABLE = make_table()\`, a decorator): deferring it would save
+nothing, and LZ002 reports it instead.
 
 ## Example
 \`\`\`python
@@ -83,7 +86,7 @@ function usedWhere(heavy: HeavyImport): string {
   return heavy.uses.deferred.every((ref) => ref.scope.enclosingDef) ? "inside functions" : "in code that runs after the import (functions, lambdas, `type` aliases)";
 }
 
-/** Used at least once at runtime, and never while the module is being imported. */
+/** Used at least once at runtime, and never while the module is being imported (LZ002 reports those). */
 function isOnlyUsedLater(heavy: HeavyImport): boolean {
-  return heavy.uses.importTime.length === 0 && heavy.uses.deferred.length > 0;
+  return !neededAtImportTime(heavy.uses) && heavy.uses.deferred.length > 0;
 }

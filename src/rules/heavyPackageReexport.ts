@@ -1,3 +1,4 @@
+import { neededAtImportTime } from "../analysis/heavyImports.js";
 import { formatCost, importSpan } from "./rule.js";
 import type { Rule } from "./rule.js";
 
@@ -64,7 +65,7 @@ export const heavyPackageReexport: Rule = {
   check(context) {
     if (!context.file.isPackage) return;
     for (const heavy of context.heavyImports) {
-      if (heavy.uses.importTime.length > 0) continue;
+      if (neededAtImportTime(heavy.uses)) continue;
       context.report({
         ...importSpan(heavy),
         message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is imported by the package's \`__init__.py\` only to re-export \`${heavy.imported.boundName}\``,

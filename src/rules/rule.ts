@@ -1,4 +1,5 @@
 import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
+import type { CalledUse } from "../analysis/importTimeCalls.js";
 import type { SemanticModel } from "../analysis/model.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
 import type { DeferralBlocker } from "../analysis/safety.js";
@@ -66,6 +67,11 @@ export function importSpan(heavy: HeavyImport): { start: number; end: number } {
   const single = statement.childrenForFieldName("name").length === 1;
   const node = single ? statement : alias;
   return { start: node.startIndex, end: node.endIndex };
+}
+
+/** "`make()` on line 5, called at import time on line 7": where a use in a function called at import time is. */
+export function calledSite(called: CalledUse, lineOf: (offset: number) => number): string {
+  return `\`${called.runner}()\` on line ${lineOf(called.use.startIndex)}, called at import time on line ${lineOf(called.call)}`;
 }
 
 /** "a class body", "an annotation", "the module body": a use site in a sentence. */

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { makeProject, runCli } from "./helpers/cli.js";
+
+// A use inside a module-level function that the module itself calls while it is imported runs at
+// import time (src/analysis/importTimeCalls.ts): LZ002, not LZ001, and no fix, since deferring the
+// import there would save nothing. Python shows it: the import moved into the function (what
+// LZ001's fix would write) still loads the module when the module is imported.
+
+const HEAVY = fileURLToPath(new URL("../../test/fixtures/runtime/_heavy/", import.meta.url));
+const COSTS = fileURLToPath(new URL("../../test/fixtures/runtime/costs.log", import.meta.url));
+
+/** A project with the heavy stand-ins beside `mod.py`, and their costs. */
+function project(source: string): string {
+  const root = makeProject({ "mod.py": source });
+  fs.cpSync(HEAVY, root, { recursive: true });
+  fs.copyFileSync(COSTS, path.join(root, "costs.log"));
+  return root;
+}
+
+/** The heavy stand-ins whose bodies ran once `python3 -c "import mod"` returned. */
+function loadedByImport(root: string, module = "mod"): string[] {
+  const run = spawnSync("python3", ["-c", `import ${module}, importlog, json; print(json.dumps(sorted(set(importlog.LOADED))))`], { cwd: root, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout.trim()) as string[];
+}
+
+function lint(root: string): { codes: string[]; stdout: string; status: number | null } {
+  const run = runCli(["lint", "mod.py", "--profile", "costs.log", "--format", "json", "--no-cache"], root);
+  const diagnostics = JSON.parse(run.stdout) as { code: string; message: string }[];
+  return { codes: diagnostics.map((diagnostic) => diagnostic.code), stdout: diagnostics.map((diagnostic) => diagnostic.message).join("\n"), status: run.status };
+}
+
+const CALLED = `import heavy_a
+
+
+def make():
+    return heavy_a.double(21)
+
+
+TABLE = make()
+`;
+
+test("a use in a function the module calls at import time is LZ002, named with the call's line, and fix leaves the file as it is", () => {
+  const root = project(CALLED);
+  const linted = lint(root);
+  assert.deepEqual(linted.codes, ["LZ002"]);
+  assert.match(linted.stdout, /`heavy_a` \(50 ms\) is needed at import time: `heavy_a` is used in `make\(\)` on line 5, called at import time on line 8/);
+  assert.equal(linted.status, 1);
+  const fix = runCli(["fix", "mod.py", "--profile", "costs.log"], root);
+  assert.equal(fix.status, 0, fix.stdout + fix.stderr);
+  assert.match(fix.stdout, /0 files changed; deferred 0 imports/);
+  assert.equal(fs.readFileSync(path.join(root, "mod.py"), "utf8"), CALLED);
+  // What deferring would have given: the import in make(), which importing mod still runs.
+  assert.deepEqual(loadedByImport(root), ["heavy_a"]);
+  fs.writeFileSync(path.join(root, "mod.py"), CALLED.replace("import heavy_a\n", "").replace("def make():\n", "def make():\n    import heavy_a\n"));
+  assert.deepEqual(loadedByImport(root), ["heavy_a"]);
+});
+
+test("a function named as a decorator runs at import time, and so does one called from a default argument or inside an if or try", () => {
+  const cases = {
+    decorator: "import heavy_a\n\ndef register(f):\n    heavy_a.double(1)\n    return f\n\n@register\ndef g():\n    pass\n",
+    "decorator call": "import heavy_a\n\ndef register(name):\n    heavy_a.double(1)\n    return lambda f: f\n\n@register('g')\ndef g():\n    pass\n",
+    "default argument": "import heavy_a\n\ndef make():\n    return heavy_a.VALUE\n\ndef g(x=make()):\n    return x\n",
+    "if and try": "import sys\nimport heavy_a\n\ndef make():\n    return [heavy_a.VALUE for _ in range(2)]\n\nif sys:\n    try:\n        X = make()\n    except Exception:\n        pass\n",
+  };
+  for (const [name, source] of Object.entries(cases)) {
+    const root = project(source);
+    assert.deepEqual(lint(root).codes, ["LZ002"], name);
+    assert.deepEqual(loadedByImport(root), ["heavy_a"], name);
+  }
+});
+
+test('calls under `if __name__ == "__main__":`, in function bodies and lambdas run later: LZ001, and the fixed module imports nothing heavy', () => {
+  const cases = {
+    "main guard": `import heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nif __name__ == "__main__":\n    print(doubled(2))\n`,
+    "main guard with and": `import sys\nimport heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nif __name__ == '__main__' and len(sys.argv) > 0:\n    print(doubled(2))\n`,
+    "function body": "import heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\ndef main():\n    return doubled(2)\n",
+    lambda: "import heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nLATER = lambda: doubled(2)\n",
+    "nested function": "import heavy_a\n\ndef outer():\n    def inner():\n        return heavy_a.double(2)\n    return inner\n\nINNER = outer()\n",
+  };
+  for (const [name, source] of Object.entries(cases)) {
+    const root = project(source);
+    assert.deepEqual(lint(root).codes, ["LZ001"], name);
+    const script = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    assert.equal(script.status, 0, script.stderr);
+    const fix = runCli(["fix", "mod.py", "--profile", "costs.log"], root);
+    assert.equal(fix.status, 0, `${name}: ${fix.stdout}${fix.stderr}`);
+    assert.deepEqual(loadedByImport(root), [], name);
+    // Run as a program, the fixed module prints what it printed before.
+    const fixedScript = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
+    assert.equal(fixedScript.status, 0, fixedScript.stderr);
+    assert.equal(fixedScript.stdout, script.stdout, name);
+  }
+});
+
+test("a lazy import used in a function the module calls at import time is LZ004", () => {
+  const root = project("lazy import heavy_a\n\ndef make():\n    return heavy_a.VALUE\n\nX = make()\n");
+  const linted = lint(root);
+  assert.deepEqual(linted.codes, ["LZ004"]);
+  assert.match(linted.stdout, /`heavy_a` is used in `make\(\)` on line 4, called at import time on line 6, which loads it at startup/);
+});
