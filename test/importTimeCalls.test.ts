@@ -61,12 +61,13 @@ test("a use in a function the module calls at import time is LZ002, named with t
   assert.deepEqual(loadedByImport(root), ["heavy_a"]);
 });
 
-test("a function named as a decorator runs at import time, and so does one called from a default argument or inside an if or try", () => {
+test("a function named as a decorator runs at import time, and so does one called from a default argument (a lambda's too) or inside an if or try", () => {
   const cases = {
     decorator: "import heavy_a\n\ndef register(f):\n    heavy_a.double(1)\n    return f\n\n@register\ndef g():\n    pass\n",
     "decorator call": "import heavy_a\n\ndef register(name):\n    heavy_a.double(1)\n    return lambda f: f\n\n@register('g')\ndef g():\n    pass\n",
     "default argument": "import heavy_a\n\ndef make():\n    return heavy_a.VALUE\n\ndef g(x=make()):\n    return x\n",
     "if and try": "import sys\nimport heavy_a\n\ndef make():\n    return [heavy_a.VALUE for _ in range(2)]\n\nif sys:\n    try:\n        X = make()\n    except Exception:\n        pass\n",
+    "lambda default": "import heavy_a\n\ndef make():\n    return heavy_a.VALUE\n\nLATER = lambda x=make(): x\n",
   };
   for (const [name, source] of Object.entries(cases)) {
     const root = project(source);
@@ -75,12 +76,13 @@ test("a function named as a decorator runs at import time, and so does one calle
   }
 });
 
-test('calls under `if __name__ == "__main__":`, in function bodies and lambdas run later: LZ001, and the fixed module imports nothing heavy', () => {
+test('calls under `if __name__ == "__main__":` or `if TYPE_CHECKING:`, in function bodies and lambdas run later or never: LZ001, and the fixed module imports nothing heavy', () => {
   const cases = {
     "main guard": `import heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nif __name__ == "__main__":\n    print(doubled(2))\n`,
     "main guard with and": `import sys\nimport heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nif __name__ == '__main__' and len(sys.argv) > 0:\n    print(doubled(2))\n`,
     "function body": "import heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\ndef main():\n    return doubled(2)\n",
     lambda: "import heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nLATER = lambda: doubled(2)\n",
+    "TYPE_CHECKING": "from typing import TYPE_CHECKING\nimport heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nif TYPE_CHECKING:\n    X = doubled(2)\n",
     "nested function": "import heavy_a\n\ndef outer():\n    def inner():\n        return heavy_a.double(2)\n    return inner\n\nINNER = outer()\n",
   };
   for (const [name, source] of Object.entries(cases)) {

@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from "../parse/parser.js";
-import { wordPositions } from "./model.js";
+import { isTypeCheckingCondition, wordPositions } from "./model.js";
 import type { SemanticModel } from "./model.js";
 import type { Reference, Scope } from "./scope.js";
 
@@ -33,9 +33,9 @@ export interface CalledUse {
  *   class defined there: not in a nested `def` or `lambda`, which run only if called in turn);
  * - that function's name is called, or names a decorator, in the module's own statements (those
  *   inside `if`, `try`, `with` and loops included, default arguments and decorators of its
- *   definitions too), outside a class body, a function body or a lambda, and outside the body of
- *   `if __name__ == "__main__":`, which runs when the file is run as a program, not when it is
- *   imported.
+ *   definitions and lambdas too), outside a class body, a function body or a lambda's body, and
+ *   outside the body of `if __name__ == "__main__":`, which runs when the file is run as a
+ *   program, not when it is imported, and of `if TYPE_CHECKING:`, which never runs.
  * One call deep: a function that calls another which uses the name, or a call from a class body
  * or through an attribute (`self.make()`, `registry.make()`), is not followed.
  */
@@ -86,14 +86,16 @@ function isImportTimeCall(tree: Tree, offset: number, length: number): boolean {
   const called = (parent.type === "call" && callee !== null && callee.startIndex === offset && callee.endIndex === offset + length) || parent.type === "decorator";
   if (!called) return false;
   for (let ancestor: SyntaxNode | null = parent; ancestor; ancestor = ancestor.parent) {
-    if (ancestor.type === "lambda") return false;
+    // A lambda's defaults are evaluated where it is written, its body when it is called.
+    if (ancestor.type === "lambda" && within(ancestor.childForFieldName("body"), offset)) return false;
     if (ancestor.type === "block" && (ancestor.parent?.type === "function_definition" || ancestor.parent?.type === "class_definition")) return false;
-    if (ancestor.type === "if_statement" && isMainGuard(ancestor)) {
-      const body = ancestor.childForFieldName("consequence");
-      if (body && offset >= body.startIndex && offset < body.endIndex) return false;
-    }
+    if (ancestor.type === "if_statement" && (isMainGuard(ancestor) || isTypeCheckingCondition(ancestor.childForFieldName("condition")!)) && within(ancestor.childForFieldName("consequence"), offset)) return false;
   }
   return true;
+}
+
+function within(node: SyntaxNode | null, offset: number): boolean {
+  return node !== null && offset >= node.startIndex && offset < node.endIndex;
 }
 
 /** `if __name__ == "__main__":` (either way round, either quote, or `and` something else). */

@@ -14,7 +14,7 @@ no use runs at import time where it is written, the message names the function a
 that calls it. Only such direct calls are followed, not a call from a class body, through an
 attribute (\`self.make()\`) or through a second function; a call under
 \`if __name__ == "__main__":\` does not count, as that block runs when the file is run as a
-program, not when it is imported.
+program, not when it is imported, nor does one under \`if TYPE_CHECKING:\`.
 
 ## Why is this bad?
 The heavy module is needed at startup, so deferring the import would only move the cost, or
