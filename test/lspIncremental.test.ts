@@ -39,7 +39,7 @@ function random(seed: number): () => number {
   };
 }
 
-const RESPELLED = ["y", "_z", "f2", "1", "2.5", "0x1f", "getattr", "typing", "modules", "append", "__name__", "__all__", "sys", "globals", "linalg", "TYPE_CHECKING", "if", "None"];
+const RESPELLED = ["y", "_z", "f1", "f2", "f3", "1", "2.5", "0x1f", "getattr", "typing", "modules", "append", "__name__", "__all__", "sys", "globals", "linalg", "TYPE_CHECKING", "if", "None"];
 
 const TYPED = [" ", "x", "\n", "\n    ", "(", ")", "[", "'", '"', '"""', ":", "#", "\\", "\t", ".", ",", "=", "0", "1", "_", "import os\n    ", "global np\n    ", "del ", "lazy", "# noqa", "@"];
 
@@ -149,6 +149,18 @@ test("diagnostics carried through random edits of a bench-like module equal a wh
   const tally = { edits: 0, carried: 0, respelled: 0, refusals: new Map<string, number>() };
   for (let seed = 1; seed <= 8; seed++) checkEdits("big.py", bigModule(), { module: "big", isPackage: false }, optionsFor(10), seed, tally);
   assert.ok(tally.carried >= tally.edits / 2, `only ${tally.carried} of ${tally.edits} edits were carried: ${JSON.stringify([...tally.refusals])}`);
+});
+
+test("diagnostics carried through random edits of a bench-like module that calls some of its functions at import time equal a whole lint's", () => {
+  const tally = { edits: 0, carried: 0, respelled: 0, refusals: new Map<string, number>() };
+  // f1 reads json (LZ002 through the call); f2 and f4 are called only where it does not count.
+  const source = `${bigModule()}VALUE = f1(2)\nLATER = lambda: f2(1)\n\nif __name__ == "__main__":\n    f4(3)\n`;
+  // At threshold 0 json is followed too.
+  const base = lintSource("big.py", source, { module: "big", isPackage: false }, optionsFor(0));
+  assert.ok(base.diagnostics.some((d) => d.code === "LZ002" && d.message.includes("`f1()` on line")));
+  for (let seed = 1; seed <= 8; seed++) checkEdits("big.py", source, { module: "big", isPackage: false }, optionsFor(0), seed, tally);
+  for (let seed = 1; seed <= 4; seed++) checkEdits("big.py", source, { module: "big", isPackage: false }, optionsFor(0), seed, tally, true);
+  assert.ok(tally.carried >= tally.edits / 3, `only ${tally.carried} of ${tally.edits} edits were carried: ${JSON.stringify([...tally.refusals])}`);
 });
 
 test("diagnostics carried through random respellings of the followed name in a bench-like module equal a whole lint's", () => {
@@ -316,8 +328,14 @@ test("an edit that makes a module-level function run at import time, or respells
   assert.ok(!carried.apply(table, table + 1, "make()"));
   // Typed a letter at a time, the last letter is a name the analysis follows.
   const typing = CarriedDiagnostics.from(lintSource("m.py", source.replace("TABLE = 1", "TABLE = mak()"), module, options))!;
-  const mak = called.indexOf("make()") + 3;
+  const mak = called.indexOf("make()", table) + 3;
   assert.ok(!typing.apply(mak, mak, "e"));
+  assert.equal(typing.refusal, "a call of a module-level function that reads a followed name");
+  // With make called, renaming it (np no longer needed at import time) is not carried either.
+  const header = called.indexOf("def make") + 8;
+  const renaming = CarriedDiagnostics.from(lintSource("m.py", called, module, options))!;
+  assert.ok(!renaming.apply(header, header, "2"));
+  assert.deepEqual(lintSource("m.py", called.slice(0, header) + "2" + called.slice(header), module, options).diagnostics.map((d) => d.code), ["LZ001"]);
   // With make called at import time, a use respelled in make is not carried (np might lose its
   // only import-time use); one respelled in g, which nothing calls, is, as before.
   const analysed = lintSource("m.py", called, module, options);
@@ -329,3 +347,21 @@ test("an edit that makes a module-level function run at import time, or respells
   const edited = called.slice(0, inG) + "s" + called.slice(inG);
   assert.deepEqual(shown(respelled.diagnostics()), shown(lintSource("m.py", edited, module, options).diagnostics));
 });
+
+test("a function that comes to read a followed name through a carried respelling is watched for calls after it", () => {
+  const options = optionsFor(10);
+  const module = { module: "m", isPackage: false };
+  const source = ["import numpy as np", "", "", "def make():", "    return n.add(1, 2)", "", "", "def g(x):", "    return np.zeros(x)", "", "", "TABLE = 1", ""].join("\n");
+  const carried = CarriedDiagnostics.from(lintSource("m.py", source, module, options))!;
+  // `n.add` becomes `np.add`: make now reads np, and nothing calls make yet, so it is carried.
+  const at = source.indexOf("n.add") + 1;
+  assert.ok(carried.apply(at, at, "p"));
+  let text = source.slice(0, at) + "p" + source.slice(at);
+  assert.deepEqual(shown(carried.diagnostics()), shown(lintSource("m.py", text, module, options).diagnostics));
+  // Then `TABLE = make()`: np is needed at import time (LZ002), which only the whole lint can say.
+  const one = text.indexOf("1\n", text.indexOf("TABLE"));
+  assert.ok(!carried.apply(one, one + 1, "make()"));
+  text = text.slice(0, one) + "make()" + text.slice(one + 1);
+  assert.deepEqual(lintSource("m.py", text, module, options).diagnostics.map((d) => d.code), ["LZ002"]);
+});
+

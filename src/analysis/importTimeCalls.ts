@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from "../parse/parser.js";
-import { isTypeCheckingCondition, wordPositions } from "./model.js";
+import { isTypeCheckingCondition } from "./model.js";
 import type { SemanticModel } from "./model.js";
 import type { Reference, Scope } from "./scope.js";
 
@@ -40,16 +40,16 @@ export interface CalledUse {
  * or through an attribute (`self.make()`, `registry.make()`), is not followed.
  */
 export function usesThroughCalls(model: SemanticModel, deferred: readonly Reference[]): CalledUse[] {
-  const calls = new Map<string, number | undefined>();
+  const runners = deferred.map((use) => runnerName(use.scope, model));
+  if (runners.every((name) => name === undefined)) return [];
+  const calls = importTimeCalls(model, new Set(runners.filter((name) => name !== undefined)));
+  if (calls.size === 0) return [];
   const found: CalledUse[] = [];
-  for (const use of deferred) {
-    const runner = moduleLevelRunner(use.scope, model.moduleScope);
-    const name = runner?.node.childForFieldName("name")?.text;
-    if (name === undefined) continue;
-    if (!calls.has(name)) calls.set(name, firstImportTimeCall(model.tree, model.source, name));
-    const call = calls.get(name);
-    if (call !== undefined) found.push({ use, runner: name, call });
-  }
+  deferred.forEach((use, index) => {
+    const runner = runners[index];
+    const call = runner === undefined ? undefined : calls.get(runner);
+    if (call !== undefined) found.push({ use, runner: runner!, call });
+  });
   return found;
 }
 
@@ -69,13 +69,53 @@ export function moduleLevelRunner(scope: Scope, moduleScope: Scope): Scope | und
   return current.kind === "function" && current.parent === moduleScope ? current : undefined;
 }
 
-/** Offset of the first place where the module's import-time code calls `name` (see usesThroughCalls). */
-export function firstImportTimeCall(tree: Tree, text: string, name: string): number | undefined {
-  for (const offset of wordPositions(text, [name])) {
-    if (isImportTimeCall(tree, offset, name.length)) return offset;
-  }
-  return undefined;
+/** The name of the module-level function whose call runs code of `scope`, if one does. */
+export function runnerName(scope: Scope, model: SemanticModel): string | undefined {
+  const runner = moduleLevelRunner(scope, model.moduleScope);
+  return runner && definedName(runner, model.source);
 }
+
+/**
+ * The name a `def` binds, read from the text at the start of its node (the header, which every
+ * skeleton keeps): a file may have thousands of functions, and the tree answers a node at a time.
+ */
+function definedName(scope: Scope, text: string): string | undefined {
+  DEF_NAME.lastIndex = scope.node.startIndex;
+  return DEF_NAME.exec(text)?.[1] ?? scope.node.childForFieldName("name")?.text;
+}
+
+const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/y;
+
+/**
+ * For each of `names` that the module's import-time code calls (see usesThroughCalls), the offset
+ * of the first such call. Where a name is written as a call (`make(`, `make (`, a line break or
+ * backslash continuation before the bracket) or after `@`, not after a dot and not as the name of a
+ * `def` or `class`, the tree decides; a call written otherwise (a comment between the name and
+ * its bracket) is not seen.
+ */
+export function importTimeCalls(model: SemanticModel, names: ReadonlySet<string>): Map<string, number> {
+  const calls = new Map<string, number>();
+  if (names.size === 0) return calls;
+  for (const { name, offset } of callShapes(model.source)) {
+    if (!names.has(name) || calls.has(name)) continue;
+    if (isImportTimeCall(model.tree, offset, name.length)) calls.set(name, offset);
+  }
+  return calls;
+}
+
+/** Where a text spells a name as a call or a decorator, in text order (see importTimeCalls). */
+export function callShapes(text: string): { name: string; offset: number }[] {
+  const shapes: { name: string; offset: number }[] = [];
+  for (const match of text.matchAll(CALL_SHAPE)) {
+    // A call's match is its name (the bracket is looked ahead for); a decorator's ends with it.
+    const name = match[1] ?? match[2];
+    shapes.push({ name, offset: match.index + match[0].length - name.length });
+  }
+  return shapes;
+}
+
+// `name(` not after a word character, a dot, `def ` or `class `; or `@name`.
+const CALL_SHAPE = /(?<![\w.])(?<!\b(?:def|class)[ \t]+)([A-Za-z_]\w*)(?=(?:\s|\\\r?\n)*\()|@[ \t]*([A-Za-z_]\w*)/g;
 
 function isImportTimeCall(tree: Tree, offset: number, length: number): boolean {
   const node = tree.rootNode.descendantForIndex(offset, offset + length);

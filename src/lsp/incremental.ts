@@ -1,6 +1,6 @@
 import { isAttributeObject } from "../analysis/attributes.js";
 import { usesOf } from "../analysis/heavyImports.js";
-import { moduleLevelRunner } from "../analysis/importTimeCalls.js";
+import { callShapes, runnerName } from "../analysis/importTimeCalls.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
@@ -51,6 +51,8 @@ export class CarriedDiagnostics {
     private readonly importWords: Set<string>,
     /** For each focus word, how many of its module-level references run later, in a function body (see renamedUse). */
     private readonly deferredUses: Map<string, number>,
+    /** The module-level functions those references are in (a superset, once edits are carried). */
+    private readonly runners: Set<string>,
   ) {}
 
   /** What the fast path needs from a whole analysis; undefined when the analysis cannot be carried. */
@@ -77,10 +79,10 @@ export class CarriedDiagnostics {
     const model = analysis.model;
     const deferred = new Map(model ? analysis.focusWords.map((word) => [word, usesOf(model, word).deferred]) : []);
     const deferredUses = new Map([...deferred].map(([word, uses]) => [word, uses.length]));
-    // The module-level functions that hold such uses: a statement that spells one of them may
-    // call it at import time, which makes its uses count then (importTimeCalls.ts).
-    const runners = model ? [...deferred.values()].flat().flatMap((use) => moduleLevelRunner(use.scope, model.moduleScope)?.node.childForFieldName("name")?.text ?? []) : [];
-    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT, ...runners])], importWords, deferredUses);
+    // The module-level functions that hold such uses: a call of one at import time makes its uses
+    // count then (importTimeCalls.ts), so an edit of a statement that calls one is not carried.
+    const runners = new Set(model ? [...deferred.values()].flat().flatMap((use) => runnerName(use.scope, model) ?? []) : []);
+    return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords, deferredUses, runners);
   }
 
   /**
@@ -112,6 +114,12 @@ export class CarriedDiagnostics {
     // `from __future__` imports count only at the top.
     if (UNCARRIED_WORDS.test(before) || UNCARRIED_WORDS.test(after) || skipsFile(after)) return this.refuse("lazy, noqa, __future__ or skip-file");
     if (this.text.lastIndexOf("__future__") >= statementStart) return this.refuse("before a __future__ import");
+    // A call of a function that reads a followed name, added or taken away, may make that name
+    // needed at import time or no longer (importTimeCalls.ts).
+    if (this.runners.size > 0 && [before, after].some((text) => callShapes(text).some(({ name }) => this.runners.has(name)))) return this.refuse("a call of a module-level function that reads a followed name");
+    // So may such a function renamed, or another renamed to its name (the model reads no `def`'s name).
+    const defined = [definedNames(before), definedNames(after)];
+    if (defined[0].join() !== defined[1].join() && defined.flat().some((name) => this.runners.has(name))) return this.refuse("a module-level function that reads a followed name renamed");
     // The rest of the text is unchanged: with the edited statement's, the set covers the new text.
     addImportWords(after, this.importWords);
     const old = projection(before, this.words, this.importWords);
@@ -185,9 +193,15 @@ export class CarriedDiagnostics {
     const old = projection(before, this.words, this.importWords, nameStart);
     const edited = old && projection(after, this.words, this.importWords, nameStart);
     if (!old || !edited || !sameReads(old.read, edited.read)) return "a statement the analysis reads changed";
+    // The module-level functions the name is read in: each holds a use of a followed word now.
+    const runners: string[] = [];
+    const spelledElsewhere = (name: string): boolean => {
+      runners.push(name);
+      return wordPositions(this.text, [name]).length > 1;
+    };
     for (const [text, root, end] of [[before, old.root, oldNameEnd], [after, edited.root, newNameEnd]] as const) {
       if (text.includes("TYPE_CHECKING")) return "TYPE_CHECKING";
-      const why = deferredRead(root, nameStart, end, this.importWords, (name) => wordPositions(this.text, [name]).length > 1);
+      const why = deferredRead(root, nameStart, end, this.importWords, spelledElsewhere);
       if (why) return why;
       for (const word of changes.keys()) {
         for (const at of wordPositions(text, [word])) {
@@ -197,6 +211,7 @@ export class CarriedDiagnostics {
         }
       }
     }
+    for (const name of runners) this.runners.add(name);
     return changes;
   }
 
@@ -316,6 +331,13 @@ function deferredRead(root: SyntaxNode, start: number, end: number, importWords:
   }
   return "not in a function body";
 }
+
+/** The names a text's `def`s bind, in order. */
+function definedNames(text: string): string[] {
+  return [...text.matchAll(DEFINED_NAME)].map((match) => match[1]);
+}
+
+const DEFINED_NAME = /(?<![\w.])def[ \t]+([A-Za-z_]\w*)/g;
 
 /** Not inside a function or class (a statement of the module, or of an `if`, `try`… in it). */
 function isModuleLevel(definition: SyntaxNode): boolean {
