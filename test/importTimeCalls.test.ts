@@ -61,6 +61,26 @@ test("a use in a function the module calls at import time is LZ002, named with t
   assert.deepEqual(loadedByImport(root), ["heavy_a"]);
 });
 
+test("a class the module instantiates at import time runs its constructor then: LZ002 naming the constructor and the call", () => {
+  const cases = {
+    __init__: "import heavy_a\n\nclass App:\n    def __init__(self):\n        self.value = heavy_a.VALUE\n\n    def later(self):\n        return 1\n\nAPP = App()\n",
+    __new__: "import heavy_a\n\nclass Token(int):\n    def __new__(cls, value):\n        return super().__new__(cls, heavy_a.double(value))\n\nONE = Token(1)\n",
+    __post_init__: "import dataclasses\nimport heavy_a\n\n@dataclasses.dataclass\nclass Point:\n    x: int\n\n    def __post_init__(self):\n        self.x = heavy_a.double(self.x)\n\nORIGIN = Point(0)\n",
+  };
+  for (const [method, source] of Object.entries(cases)) {
+    const root = project(source);
+    const linted = lint(root);
+    assert.deepEqual(linted.codes, ["LZ002"], method);
+    assert.match(linted.stdout, new RegExp(`is used in \`\\w+\\.${method}\\(\\)\` on line \\d+, run by \`\\w+\\(\\)\` at import time on line \\d+`), method);
+    assert.deepEqual(loadedByImport(root), ["heavy_a"], method);
+  }
+  // Another method, which the call does not run, is deferred as before: LZ001, and the fix imports nothing heavy.
+  const root = project("import heavy_a\n\nclass App:\n    def __init__(self):\n        self.value = 1\n\n    def later(self):\n        return heavy_a.VALUE\n\nAPP = App()\n");
+  assert.deepEqual(lint(root).codes, ["LZ001"]);
+  assert.equal(runCli(["fix", "mod.py", "--profile", "costs.log"], root).status, 0);
+  assert.deepEqual(loadedByImport(root), []);
+});
+
 test("a function named as a decorator runs at import time, and so does one called from a default argument (a lambda's too) or inside an if or try", () => {
   const cases = {
     decorator: "import heavy_a\n\ndef register(f):\n    heavy_a.double(1)\n    return f\n\n@register\ndef g():\n    pass\n",

@@ -365,3 +365,19 @@ test("a function that comes to read a followed name through a carried respelling
   assert.deepEqual(lintSource("m.py", text, module, options).diagnostics.map((d) => d.code), ["LZ002"]);
 });
 
+test("a use respelled in the constructor of a class the module instantiates is not carried, nor the class renamed", () => {
+  const options = optionsFor(10);
+  const module = { module: "m", isPackage: false };
+  const source = ["import numpy as np", "", "", "class App:", "    def __init__(self):", "        self.table = np.add(1, 2)", "", "    def later(self):", "        return np.zeros(3)", "", "", "APP = App()", ""].join("\n");
+  const analysis = lintSource("m.py", source, module, options);
+  assert.deepEqual(analysis.diagnostics.map((d) => d.code), ["LZ002"]);
+  assert.match(analysis.diagnostics[0].message, /`App\.__init__\(\)` on line 6, run by `App\(\)` at import time on line 12/);
+  const inInit = source.indexOf("np.add") + 2;
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(inInit, inInit, "s"));
+  // A use in another method is carried, as before.
+  const inLater = source.indexOf("np.zeros") + 2;
+  assert.ok(CarriedDiagnostics.from(analysis)!.apply(inLater, inLater, "s"));
+  const renamed = source.indexOf("class App") + 9;
+  assert.ok(!CarriedDiagnostics.from(analysis)!.apply(renamed, renamed, "2"));
+});
+

@@ -18,8 +18,10 @@ import type { Reference, Scope } from "./scope.js";
  */
 export interface CalledUse {
   use: Reference;
-  /** The module-level function the use is in. */
+  /** The module-level function the use is in, or the module-level class whose constructor it is in. */
   runner: string;
+  /** For a class: the constructor method the use is in (`__init__`, `__new__`, `__post_init__`). */
+  method?: string;
   /** Offset of the first call of that function (or decorator naming it) that runs at import time. */
   call: number;
 }
@@ -30,25 +32,28 @@ export interface CalledUse {
  * function bodies the analysis looked at (skeleton.ts blanks only function bodies and class-body
  * statements):
  * - the use is in a function defined at module level (in its body, a comprehension there or a
- *   class defined there: not in a nested `def` or `lambda`, which run only if called in turn);
- * - that function's name is called, or names a decorator, in the module's own statements (those
+ *   class defined there: not in a nested `def` or `lambda`, which run only if called in turn),
+ *   or in the `__init__`, `__new__` or `__post_init__` of a class defined at module level, which
+ *   a call of the class runs;
+ * - that function's (or class's) name is called, or names a decorator, in the module's own statements (those
  *   inside `if`, `try`, `with` and loops included, default arguments and decorators of its
  *   definitions and lambdas too), outside a class body, a function body or a lambda's body, and
  *   outside the body of `if __name__ == "__main__":`, which runs when the file is run as a
  *   program, not when it is imported, and of `if TYPE_CHECKING:`, which never runs.
- * One call deep: a function that calls another which uses the name, or a call from a class body
- * or through an attribute (`self.make()`, `registry.make()`), is not followed.
+ * One call deep: a function that calls another which uses the name, a call from a class body or
+ * through an attribute (`self.make()`, `registry.make()`), or a subclass's call of its base's
+ * constructor, is not followed.
  */
 export function usesThroughCalls(model: SemanticModel, deferred: readonly Reference[]): CalledUse[] {
-  const runners = deferred.map((use) => runnerName(use.scope, model));
-  if (runners.every((name) => name === undefined)) return [];
-  const calls = importTimeCalls(model, new Set(runners.filter((name) => name !== undefined)));
+  const runners = deferred.map((use) => runnerOf(use.scope, model));
+  if (runners.every((runner) => runner === undefined)) return [];
+  const calls = importTimeCalls(model, new Set(runners.flatMap((runner) => runner?.name ?? [])));
   if (calls.size === 0) return [];
   const found: CalledUse[] = [];
   deferred.forEach((use, index) => {
     const runner = runners[index];
-    const call = runner === undefined ? undefined : calls.get(runner);
-    if (call !== undefined) found.push({ use, runner: runner!, call });
+    const call = runner && calls.get(runner.name);
+    if (runner && call !== undefined) found.push({ use, runner: runner.name, method: runner.method, call });
   });
   return found;
 }
@@ -61,30 +66,41 @@ export function firstCalled(uses: readonly CalledUse[]): CalledUse | undefined {
   );
 }
 
-/** The module-level function whose call runs code of `scope`, if one does. */
-export function moduleLevelRunner(scope: Scope, moduleScope: Scope): Scope | undefined {
+/**
+ * What a call by name runs code of `scope` through, if anything does: a function defined at module
+ * level, or a class defined there, whose call runs its constructor (CONSTRUCTORS).
+ */
+export function runnerOf(scope: Scope, model: SemanticModel): { name: string; method?: string } | undefined {
   let current = scope;
   // A comprehension runs where it is written; so does the body of a class defined in the function.
   while ((current.kind === "comprehension" || current.kind === "class") && current.parent) current = current.parent;
-  return current.kind === "function" && current.parent === moduleScope ? current : undefined;
+  if (current.kind !== "function" || !current.parent) return undefined;
+  if (current.parent === model.moduleScope) {
+    const name = definedName(current, model.source);
+    return name === undefined ? undefined : { name };
+  }
+  if (current.parent.kind !== "class" || current.parent.parent !== model.moduleScope) return undefined;
+  const method = definedName(current, model.source);
+  const name = method !== undefined && CONSTRUCTORS.has(method) ? definedName(current.parent, model.source) : undefined;
+  return name === undefined ? undefined : { name, method };
 }
 
-/** The name of the module-level function whose call runs code of `scope`, if one does. */
-export function runnerName(scope: Scope, model: SemanticModel): string | undefined {
-  const runner = moduleLevelRunner(scope, model.moduleScope);
-  return runner && definedName(runner, model.source);
-}
+/** The methods a call of their class runs (`__post_init__` in a dataclass). */
+export const CONSTRUCTORS: ReadonlySet<string> = new Set(["__init__", "__new__", "__post_init__"]);
 
 /**
- * The name a `def` binds, read from the text at the start of its node (the header, which every
- * skeleton keeps): a file may have thousands of functions, and the tree answers a node at a time.
+ * The name a `def` or `class` binds, read from the text at the start of its node (the header,
+ * which every skeleton keeps): a file may have thousands of functions, and the tree answers a
+ * node at a time.
  */
 function definedName(scope: Scope, text: string): string | undefined {
-  DEF_NAME.lastIndex = scope.node.startIndex;
-  return DEF_NAME.exec(text)?.[1] ?? scope.node.childForFieldName("name")?.text;
+  const pattern = scope.kind === "class" ? CLASS_NAME : DEF_NAME;
+  pattern.lastIndex = scope.node.startIndex;
+  return pattern.exec(text)?.[1] ?? scope.node.childForFieldName("name")?.text;
 }
 
 const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/y;
+const CLASS_NAME = /class[ \t]+([A-Za-z_]\w*)/y;
 
 /**
  * For each of `names` that the module's import-time code calls (see usesThroughCalls), the offset

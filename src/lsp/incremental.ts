@@ -1,6 +1,6 @@
 import { isAttributeObject } from "../analysis/attributes.js";
 import { usesOf } from "../analysis/heavyImports.js";
-import { callShapes, runnerName } from "../analysis/importTimeCalls.js";
+import { callShapes, CONSTRUCTORS, runnerOf } from "../analysis/importTimeCalls.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
@@ -81,7 +81,7 @@ export class CarriedDiagnostics {
     const deferredUses = new Map([...deferred].map(([word, uses]) => [word, uses.length]));
     // The module-level functions that hold such uses: a call of one at import time makes its uses
     // count then (importTimeCalls.ts), so an edit of a statement that calls one is not carried.
-    const runners = new Set(model ? [...deferred.values()].flat().flatMap((use) => runnerName(use.scope, model) ?? []) : []);
+    const runners = new Set(model ? [...deferred.values()].flat().flatMap((use) => runnerOf(use.scope, model)?.name ?? []) : []);
     return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords, deferredUses, runners);
   }
 
@@ -117,7 +117,7 @@ export class CarriedDiagnostics {
     // A call of a function that reads a followed name, added or taken away, may make that name
     // needed at import time or no longer (importTimeCalls.ts).
     if (this.runners.size > 0 && [before, after].some((text) => callShapes(text).some(({ name }) => this.runners.has(name)))) return this.refuse("a call of a module-level function that reads a followed name");
-    // So may such a function renamed, or another renamed to its name (the model reads no `def`'s name).
+    // So may such a function (or class) renamed, or another renamed to its name (the model reads no `def`'s name).
     const defined = [definedNames(before), definedNames(after)];
     if (defined[0].join() !== defined[1].join() && defined.flat().some((name) => this.runners.has(name))) return this.refuse("a module-level function that reads a followed name renamed");
     // The rest of the text is unchanged: with the edited statement's, the set covers the new text.
@@ -318,10 +318,11 @@ function deferredRead(root: SyntaxNode, start: number, end: number, importWords:
   for (let parent = top.parent; parent && CHAIN_LINKS.has(parent.type) && parent.firstNamedChild?.startIndex === top.startIndex; parent = top.parent) top = parent;
   for (let child = top, parent = top.parent; parent; child = parent, parent = parent.parent) {
     if (parent.type === "block" && parent.parent?.type === "function_definition") {
-      // A function defined at module level may be called at import time (importTimeCalls.ts): its
-      // uses then count as import-time ones, which a respelling would add or take away.
-      const name = parent.parent.childForFieldName("name")?.text;
-      if (isModuleLevel(parent.parent) && name !== undefined && spelledElsewhere(name)) return "in a module-level function the module may call at import time";
+      // A function defined at module level, or the constructor of a class defined there, may be
+      // called at import time (importTimeCalls.ts): its uses then count as import-time ones, which
+      // a respelling would add or take away.
+      const runner = runnerDefinedBy(parent.parent);
+      if (runner !== undefined && spelledElsewhere(runner)) return "in a module-level function the module may call at import time";
       return undefined;
     }
     if (UNDEFERRED.has(parent.type)) return `inside ${parent.type}`;
@@ -332,12 +333,24 @@ function deferredRead(root: SyntaxNode, start: number, end: number, importWords:
   return "not in a function body";
 }
 
-/** The names a text's `def`s bind, in order. */
+/** The name a call of which runs this `def`: its own at module level, its class's for a constructor there. */
+function runnerDefinedBy(definition: SyntaxNode): string | undefined {
+  const name = definition.childForFieldName("name")?.text;
+  if (name === undefined) return undefined;
+  if (isModuleLevel(definition)) return name;
+  if (!CONSTRUCTORS.has(name)) return undefined;
+  let holder = definition.parent;
+  if (holder?.type === "decorated_definition") holder = holder.parent;
+  const owner = holder?.type === "block" ? holder.parent : null;
+  return owner?.type === "class_definition" && isModuleLevel(owner) ? owner.childForFieldName("name")?.text : undefined;
+}
+
+/** The names a text's `def`s and `class`es bind, in order. */
 function definedNames(text: string): string[] {
   return [...text.matchAll(DEFINED_NAME)].map((match) => match[1]);
 }
 
-const DEFINED_NAME = /(?<![\w.])def[ \t]+([A-Za-z_]\w*)/g;
+const DEFINED_NAME = /(?<![\w.])(?:def|class)[ \t]+([A-Za-z_]\w*)/g;
 
 /** Not inside a function or class (a statement of the module, or of an `if`, `try`… in it). */
 function isModuleLevel(definition: SyntaxNode): boolean {

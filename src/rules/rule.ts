@@ -69,9 +69,15 @@ export function importSpan(heavy: HeavyImport): { start: number; end: number } {
   return { start: node.startIndex, end: node.endIndex };
 }
 
-/** "`make()` on line 5, called at import time on line 7": where a use in a function called at import time is. */
+/**
+ * "`make()` on line 5, called at import time on line 7", "`App.__init__()` on line 5, run by
+ * `App()` at import time on line 9": where a use in a function called at import time is.
+ */
 export function calledSite(called: CalledUse, lineOf: (offset: number) => number): string {
-  return `\`${called.runner}()\` on line ${lineOf(called.use.startIndex)}, called at import time on line ${lineOf(called.call)}`;
+  const use = lineOf(called.use.startIndex);
+  const call = lineOf(called.call);
+  if (called.method === undefined) return `\`${called.runner}()\` on line ${use}, called at import time on line ${call}`;
+  return `\`${called.runner}.${called.method}()\` on line ${use}, run by \`${called.runner}()\` at import time on line ${call}`;
 }
 
 /** "a class body", "an annotation", "the module body": a use site in a sentence. */
