@@ -1,6 +1,4 @@
-import { firstCalled } from "../analysis/importTimeCalls.js";
-import { describeUseSite } from "../analysis/useSite.js";
-import { calledSite, formatCost, importSpan, siteWithArticle } from "./rule.js";
+import { formatCost, importSpan, importTimeUse } from "./rule.js";
 import type { Rule } from "./rule.js";
 
 const docs = `## What it does
@@ -67,33 +65,15 @@ export const heavyImportNeededAtImportTime: Rule = {
   },
   check(context) {
     for (const heavy of context.heavyImports) {
-      const first = heavy.uses.importTime.reduce<(typeof heavy.uses.importTime)[number] | undefined>(
-        (earliest, ref) => (earliest === undefined || ref.startIndex < earliest.startIndex ? ref : earliest),
-        undefined,
-      );
-      const message = `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used`;
-      if (first !== undefined) {
-        const site = describeUseSite(context.model, first);
-        context.report({
-          ...importSpan(heavy),
-          message: `${message} in ${siteWithArticle(site)} on line ${context.lineOf(first.startIndex)}`,
-          module: heavy.module,
-          cost: heavy.cost,
-          heavy,
-          importTimeUse: first.startIndex,
-        });
-        continue;
-      }
-      // No use at import time where it is written: one in a function that runs then.
-      const called = firstCalled(heavy.uses.calledAtImportTime);
-      if (called === undefined) continue;
+      const use = importTimeUse(context.model, heavy.uses, context.lineOf);
+      if (use === undefined) continue;
       context.report({
         ...importSpan(heavy),
-        message: `${message} in ${calledSite(called, context.lineOf)}`,
+        message: `\`${heavy.module}\` (${formatCost(heavy.cost)}) is needed at import time: \`${heavy.imported.boundName}\` is used in ${use.where}`,
         module: heavy.module,
         cost: heavy.cost,
         heavy,
-        importTimeUse: called.call,
+        importTimeUse: use.offset,
       });
     }
   },

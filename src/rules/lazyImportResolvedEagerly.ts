@@ -1,7 +1,5 @@
 import { usesOf } from "../analysis/heavyImports.js";
-import { firstCalled } from "../analysis/importTimeCalls.js";
-import { describeUseSite } from "../analysis/useSite.js";
-import { calledSite, formatCost, siteWithArticle } from "./rule.js";
+import { formatCost, importTimeUse } from "./rule.js";
 import type { Rule } from "./rule.js";
 
 const docs = `## What it does
@@ -49,12 +47,8 @@ export const lazyImportResolvedEagerly: Rule = {
   },
   check(context) {
     for (const construct of context.lazyConstructs()) {
-      const uses = usesOf(context.model, construct.name);
-      const first = uses.importTime.sort((a, b) => a.startIndex - b.startIndex)[0];
-      // Else a use in a function that the module calls while it is imported.
-      const called = first ? undefined : firstCalled(uses.calledAtImportTime);
-      if (!first && !called) continue;
-      const where = first ? `${siteWithArticle(describeUseSite(context.model, first))} on line ${context.lineOf(first.startIndex)}` : calledSite(called!, context.lineOf);
+      const use = importTimeUse(context.model, usesOf(context.model, construct.name), context.lineOf);
+      if (use === undefined) continue;
       const cost = context.costOf(construct.module);
       const shownCost = cost ? ` (${formatCost(cost)})` : "";
       // A PEP 810 statement's node starts after the soft keyword; point at `lazy` itself.
@@ -62,11 +56,11 @@ export const lazyImportResolvedEagerly: Rule = {
       context.report({
         start,
         end: construct.node.endIndex,
-        message: `\`${construct.module}\`${shownCost} is imported lazily (${construct.how}) but \`${construct.name}\` is used in ${where}, which loads it at startup`,
+        message: `\`${construct.module}\`${shownCost} is imported lazily (${construct.how}) but \`${construct.name}\` is used in ${use.where}, which loads it at startup`,
         module: construct.module,
         // LZ004 reports whatever the cost; an unknown one counts as zero.
         cost: cost ?? { module: construct.module, cumulativeUs: 0, selfUs: 0, source: "estimate" },
-        importTimeUse: first ? first.startIndex : called!.call,
+        importTimeUse: use.offset,
       });
     }
   },

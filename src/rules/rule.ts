@@ -1,5 +1,8 @@
-import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
+import type { FileModule, HeavyImport, HeavyStarImport, Uses } from "../analysis/heavyImports.js";
+import { firstCalled } from "../analysis/importTimeCalls.js";
 import type { CalledUse } from "../analysis/importTimeCalls.js";
+import type { Reference } from "../analysis/scope.js";
+import { describeUseSite } from "../analysis/useSite.js";
 import type { SemanticModel } from "../analysis/model.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
 import type { DeferralBlocker } from "../analysis/safety.js";
@@ -70,10 +73,22 @@ export function importSpan(heavy: HeavyImport): { start: number; end: number } {
 }
 
 /**
+ * What ties a name to import time, for LZ002 and LZ004: its first use that runs then where it is
+ * written ("a class body on line 12"), else its first use in a function that the module calls
+ * then (calledSite); with the offset a diagnostic points at as its import-time use.
+ */
+export function importTimeUse(model: SemanticModel, uses: Uses, lineOf: (offset: number) => number): { where: string; offset: number } | undefined {
+  const first = uses.importTime.reduce<Reference | undefined>((earliest, ref) => (earliest === undefined || ref.startIndex < earliest.startIndex ? ref : earliest), undefined);
+  if (first !== undefined) return { where: `${siteWithArticle(describeUseSite(model, first))} on line ${lineOf(first.startIndex)}`, offset: first.startIndex };
+  const called = firstCalled(uses.calledAtImportTime);
+  return called && { where: calledSite(called, lineOf), offset: called.call };
+}
+
+/**
  * "`make()` on line 5, called at import time on line 7", "`App.__init__()` on line 5, run by
  * `App()` at import time on line 9": where a use in a function called at import time is.
  */
-export function calledSite(called: CalledUse, lineOf: (offset: number) => number): string {
+function calledSite(called: CalledUse, lineOf: (offset: number) => number): string {
   const use = lineOf(called.use.startIndex);
   const call = lineOf(called.call);
   if (called.method === undefined) return `\`${called.runner}()\` on line ${use}, called at import time on line ${call}`;
