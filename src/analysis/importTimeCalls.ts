@@ -112,12 +112,17 @@ const CLASS_NAME = /class[ \t]+([A-Za-z_]\w*)/y;
 export function importTimeCalls(model: SemanticModel, names: ReadonlySet<string>): Map<string, number> {
   const calls = new Map<string, number>();
   if (names.size === 0) return calls;
-  for (const { name, offset } of callShapes(model.source)) {
+  let shapes = shapesOf.get(model);
+  if (!shapes) shapesOf.set(model, (shapes = callShapes(model.source)));
+  for (const { name, offset } of shapes) {
     if (!names.has(name) || calls.has(name)) continue;
     if (isImportTimeCall(model.tree, offset, name.length)) calls.set(name, offset);
   }
   return calls;
 }
+
+// A model's call shapes, read once for all the names asked about (one heavy import after another).
+const shapesOf = new WeakMap<SemanticModel, { name: string; offset: number }[]>();
 
 /** Where a text spells a name as a call or a decorator, in text order (see importTimeCalls). */
 export function callShapes(text: string): { name: string; offset: number }[] {

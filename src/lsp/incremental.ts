@@ -1,5 +1,4 @@
 import { isAttributeObject } from "../analysis/attributes.js";
-import { usesOf } from "../analysis/heavyImports.js";
 import { callShapes, CONSTRUCTORS, runnerOf } from "../analysis/importTimeCalls.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
@@ -77,7 +76,8 @@ export class CarriedDiagnostics {
     const importWords = new Set(analysis.file.module.split("."));
     addImportWords(analysis.source, importWords);
     const model = analysis.model;
-    const deferred = new Map(model ? analysis.focusWords.map((word) => [word, usesOf(model, word).deferred]) : []);
+    // The references that run later, as usesOf sorts them (without looking for calls at import time, which the diagnostics already tell).
+    const deferred = new Map(model ? analysis.focusWords.map((word) => [word, model.moduleReferences(word).filter((ref) => ref.context === "deferred")]) : []);
     const deferredUses = new Map([...deferred].map(([word, uses]) => [word, uses.length]));
     // The module-level functions that hold such uses: a call of one at import time makes its uses
     // count then (importTimeCalls.ts), so an edit of a statement that calls one is not carried.
