@@ -46,9 +46,9 @@ export function declaredEncoding(bytes: Uint8Array): string | undefined {
 export function sourceCodec(cookie: string): string | undefined {
   const spelled = tokenizerSpelling(cookie);
   if (spelled !== undefined) return spelled;
-  const normal = normalizedName(cookie);
+  const keys = lookupKeys(cookie);
   const { aliases, tables } = pythonCodecs();
-  const codec = aliases[normal] ?? aliases[normal.replaceAll(".", "_")] ?? normal;
+  const codec = aliases[keys[0]] ?? aliases[keys[1]] ?? keys[0];
   if (codec === "utf_8" || codec === "utf_8_sig") return "utf-8";
   if (codec === "latin_1") return "latin-1";
   return Object.hasOwn(tables, codec) ? codec : undefined;
@@ -62,17 +62,20 @@ function refuseCodec(cookie: string): never {
 
 /** Whether `codecs.lookup` finds the codec a cookie names (one that sourceCodec gave no table for). */
 function pythonKnows(cookie: string): boolean {
-  const normal = normalizedName(cookie);
   const { others } = pythonCodecs();
-  return others.includes(normal) || others.includes(normal.replaceAll(".", "_"));
+  return lookupKeys(cookie).some((key) => others.includes(key));
 }
 
-/** A codec's name as `encodings.normalize_encoding` leaves it, in lower case. */
-function normalizedName(cookie: string): string {
-  return cookie
+/**
+ * The names `encodings`' search function looks a cookie up by: as `normalize_encoding` leaves it,
+ * in lower case, then with its dots made underscores.
+ */
+function lookupKeys(cookie: string): [string, string] {
+  const normal = cookie
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, "_")
     .replace(/^_+|_+$/g, "");
+  return [normal, normal.replaceAll(".", "_")];
 }
 
 /** `utf-8` or `latin-1` for the names CPython's tokenizer takes as these without a lookup. */
