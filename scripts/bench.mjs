@@ -77,7 +77,7 @@ function timeCommand(args, cwd, { allowExit = [0, 1, 2], env = childEnv, peakMem
  * `cminflt` field of /proc/self/stat), NaN where there is no /proc: the difference around a
  * spawnSync is that command's own (GNU time's few included when it runs). A page fault costs
  * little on most machines, but on the slowest kind seen here every figure grew with the command's
- * faults as much as with its time (README, Speed), so the benchmark prints both.
+ * faults as much as with its time (docs/speed.md), so the benchmark prints both.
  */
 function childrensMinorFaults() {
   try {

@@ -32,7 +32,7 @@ export const CONTINUATION = /\\\r?\n/g;
 /**
  * The matches of PLAIN_IMPORT_ANYWHERE (`import`) or FROM_IMPORT_ANYWHERE (`from`) in `text`, in
  * order. With `continued`, those of `text.replace(CONTINUATION, " ")` instead, found in `text`
- * itself (a copy of a large module was memory the process touched anew, README, Speed): each
+ * itself (a copy of a large module was memory the process touched anew, docs/speed.md): each
  * match's texts are as that text has them, its index and length are in `text`.
  */
 export function* importMatches(text: string, kind: keyof typeof PATTERNS, continued = false): Generator<RegExpExecArray> {

@@ -199,7 +199,7 @@ const DOTTED_STRING = /["']([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)["']/y;
  * more than the whole lint. The patterns also match inside strings and comments, which can only
  * add reaches: a fix may be refused that was safe, never the other way round. A backslash
  * continuation is read as a space, in place: a copy of the text with the lines joined was, for a
- * large module, memory the process touched anew (README, Speed), and its offsets gave lines
+ * large module, memory the process touched anew (docs/speed.md), and its offsets gave lines
  * that were not the file's.
  */
 function readFacts(text: string, current: { module: string; isPackage: boolean }): FileFacts {

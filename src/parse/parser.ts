@@ -236,7 +236,7 @@ const SAMPLE = "import numpy as np\nclass C:\n    def f(self, é='ü'):\n       
  * of the stdlib, a thousand small parses: a short text takes one buffer of its own length. A long
  * one is read 32 K units at a time, the size node-tree-sitter takes by default: a buffer of the
  * whole text (the largest skeletons are 0.6 MB of memory) was memory the process touched anew at
- * each large parse, some 5% of a cold lint's page faults (README, Speed), and
+ * each large parse, some 5% of a cold lint's page faults (docs/speed.md), and
  * test/parser.test.ts checks that the trees are the same.
  */
 function bufferSizeFor(text: string): number {
