@@ -126,3 +126,63 @@ test("a lazy import used in a function the module calls at import time is LZ004"
   assert.deepEqual(linted.codes, ["LZ004"]);
   assert.match(linted.stdout, /`heavy_a` is used in `make\(\)` on line 4, called at import time on line 6, which loads it at startup/);
 });
+
+test("a use reached through other functions, or from a class body, runs at import time: LZ002 naming the function called then, and deferring the import saves nothing", () => {
+  const cases: Record<string, { source: string; message: RegExp; into: string }> = {
+    "two functions deep": {
+      source: "import heavy_a\n\n\ndef helper():\n    return heavy_a.double(2)\n\n\ndef make():\n    return helper()\n\n\nTABLE = make()\n",
+      message: /`heavy_a` is used in `helper\(\)` on line 5, reached from `make\(\)`, called at import time on line 12/,
+      into: "def helper():\n",
+    },
+    "three deep, through a constructor": {
+      source: "import heavy_a\n\n\ndef helper():\n    return heavy_a.double(2)\n\n\nclass App:\n    def __init__(self):\n        self.value = helper()\n\n\ndef make():\n    return App()\n\n\nAPP = make()\n",
+      message: /`heavy_a` is used in `helper\(\)` on line 5, reached from `make\(\)`, called at import time on line 17/,
+      into: "def helper():\n",
+    },
+    "a method's decorator in a class body": {
+      source: "import heavy_a\n\n\ndef register(f):\n    heavy_a.double(1)\n    return f\n\n\nclass Plugin:\n    @register\n    def run(self):\n        return 1\n",
+      message: /`heavy_a` is used in `register\(\)` on line 5, called at import time on line 10/,
+      into: "def register(f):\n",
+    },
+    "a class attribute": {
+      source: "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\nclass Config:\n    class Inner:\n        size = make()\n",
+      message: /`heavy_a` is used in `make\(\)` on line 5, called at import time on line 10/,
+      into: "def make():\n",
+    },
+  };
+  for (const [name, { source, message, into }] of Object.entries(cases)) {
+    const root = project(source);
+    const linted = lint(root);
+    assert.deepEqual(linted.codes, ["LZ002"], name);
+    assert.match(linted.stdout, message, name);
+    assert.deepEqual(loadedByImport(root), ["heavy_a"], name);
+    // The import moved into the function that uses the name, as LZ001's fix would: still loaded.
+    fs.writeFileSync(path.join(root, "mod.py"), source.replace("import heavy_a\n", "").replace(into, `${into}    import heavy_a\n`));
+    assert.deepEqual(loadedByImport(root), ["heavy_a"], name);
+  }
+});
+
+test("a chain of calls that nothing runs at import time stays deferred: LZ001, and the fixed module imports nothing heavy and behaves as before", () => {
+  const cases = {
+    "the top function is never called": "import heavy_a\n\n\ndef helper():\n    return heavy_a.double(2)\n\n\ndef make():\n    return helper()\n\n\ndef main():\n    print(make())\n\n\nif __name__ == '__main__':\n    main()\n",
+    "called from a lambda and a nested function": "import heavy_a\n\n\ndef helper():\n    return heavy_a.double(2)\n\n\ndef make():\n    def inner():\n        return helper()\n    return inner\n\n\nINNER = make()\nLATER = lambda: helper()\nif __name__ == '__main__':\n    print(INNER(), LATER())\n",
+    "recursion, not called": "import heavy_a\n\n\ndef ping(n):\n    return heavy_a.double(n) if n < 1 else pong(n - 1)\n\n\ndef pong(n):\n    return ping(n)\n\n\nif __name__ == '__main__':\n    print(pong(3))\n",
+    "a class body in a function": "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\ndef build():\n    class Local:\n        value = make()\n    return Local\n\n\nif __name__ == '__main__':\n    print(build().value)\n",
+    "a method calls it": "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\nclass App:\n    def run(self):\n        return make()\n\n\nAPP = App()\nif __name__ == '__main__':\n    print(APP.run())\n",
+  };
+  for (const [name, source] of Object.entries(cases)) {
+    const root = project(source);
+    assert.deepEqual(lint(root).codes, ["LZ001"], name);
+    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
+    const script = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env });
+    assert.equal(script.status, 0, script.stderr);
+    const fix = runCli(["fix", "mod.py", "--profile", "costs.log"], root);
+    assert.equal(fix.status, 0, `${name}: ${fix.stdout}${fix.stderr}`);
+    assert.match(fix.stdout, /1 file changed/, name);
+    assert.deepEqual(loadedByImport(root), [], name);
+    // Run as a program, the fixed module prints what it printed before.
+    const fixedScript = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env });
+    assert.equal(fixedScript.status, 0, fixedScript.stderr);
+    assert.equal(fixedScript.stdout, script.stdout, name);
+  }
+});

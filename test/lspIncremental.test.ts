@@ -153,8 +153,10 @@ test("diagnostics carried through random edits of a bench-like module equal a wh
 
 test("diagnostics carried through random edits of a bench-like module that calls some of its functions at import time equal a whole lint's", () => {
   const tally = { edits: 0, carried: 0, respelled: 0, refusals: new Map<string, number>() };
-  // f1 reads json (LZ002 through the call); f2 and f4 are called only where it does not count.
-  const source = `${bigModule()}VALUE = f1(2)\nLATER = lambda: f2(1)\n\nif __name__ == "__main__":\n    f4(3)\n`;
+  // f1 reads json (LZ002 through the call); f2 and f4 are called only where it does not count;
+  // f3 and f8 are called by other functions, which a class body and a lambda call.
+  const chains = "def g_json():\n    return f3(1)\n\n\ndef g_np():\n    return f8(2)\n\n\nclass Holder:\n    value = g_json()\n\n\nLATER2 = lambda: g_np()\n";
+  const source = `${bigModule()}VALUE = f1(2)\nLATER = lambda: f2(1)\n\nif __name__ == "__main__":\n    f4(3)\n\n${chains}`;
   // At threshold 0 json is followed too.
   const base = lintSource("big.py", source, { module: "big", isPackage: false }, optionsFor(0));
   assert.ok(base.diagnostics.some((d) => d.code === "LZ002" && d.message.includes("`f1()` on line")));
@@ -381,3 +383,24 @@ test("a use respelled in the constructor of a class the module instantiates is n
   assert.ok(!CarriedDiagnostics.from(analysis)!.apply(renamed, renamed, "2"));
 });
 
+
+test("an edit that calls, at import time or from a class body, a function that reaches a followed name through another is not carried", () => {
+  const options = optionsFor(10);
+  const module = { module: "m", isPackage: false };
+  const source = ["import numpy as np", "", "", "def helper():", "    return np.add(1, 2)", "", "", "def make():", "    return helper()", "", "", "class K:", "    size = 1", "", "", "TABLE = 1", ""].join("\n");
+  const analysis = lintSource("m.py", source, module, options);
+  assert.deepEqual(analysis.diagnostics.map((d) => d.code), ["LZ001"]);
+  for (const place of ["TABLE = 1", "    size = 1"]) {
+    const at = source.indexOf("1", source.indexOf(place));
+    const called = source.slice(0, at) + "make()" + source.slice(at + 1);
+    assert.deepEqual(lintSource("m.py", called, module, options).diagnostics.map((d) => d.code), ["LZ002"], place);
+    const carried = CarriedDiagnostics.from(analysis)!;
+    assert.ok(!carried.apply(at, at + 1, "make()"), place);
+    assert.equal(carried.refusal, "a call of a module-level function that reads a followed name");
+  }
+  // With make called, its call of helper taken away (np no longer needed at import time) is not carried either.
+  const called = source.replace("TABLE = 1", "TABLE = make()");
+  const inMake = called.indexOf("helper()", called.indexOf("def make"));
+  assert.ok(!CarriedDiagnostics.from(lintSource("m.py", called, module, options))!.apply(inMake, inMake + 6, "list"));
+  assert.deepEqual(lintSource("m.py", called.slice(0, inMake) + "list" + called.slice(inMake + 6), module, options).diagnostics.map((d) => d.code), ["LZ001"]);
+});

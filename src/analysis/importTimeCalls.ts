@@ -22,38 +22,42 @@ export interface CalledUse {
   runner: string;
   /** For a class: the constructor method the use is in (`__init__`, `__new__`, `__post_init__`). */
   method?: string;
-  /** Offset of the first call of that function (or decorator naming it) that runs at import time. */
+  /** Offset of the first call at import time that runs the use: of `runner`, or of `through`. */
   call: number;
+  /** When `runner` runs only by way of others: the function (or class) called at import time then. */
+  through?: string;
 }
 
 /**
- * The uses among `deferred` that run at import time through a call, each with the first such call
- * of its function, in the order of `deferred`. What counts, the same whatever part of a module's
- * function bodies the analysis looked at (skeleton.ts blanks only function bodies and class-body
- * statements):
+ * The uses among `deferred` that run at import time through calls, each with the first such call,
+ * in the order of `deferred`. What counts, the same whatever part of a module's function bodies
+ * the analysis looked at (skeleton.ts keeps every statement that spells the name of a function
+ * reached this way, see runnerWords in lintSource.ts):
  * - the use is in a function defined at module level (in its body, a comprehension there or a
  *   class defined there: not in a nested `def` or `lambda`, which run only if called in turn),
  *   or in the `__init__`, `__new__` or `__post_init__` of a class defined at module level, which
  *   a call of the class runs;
- * - that function's (or class's) name is called, or names a decorator, in the module's own statements (those
- *   inside `if`, `try`, `with` and loops included, default arguments and decorators of its
- *   definitions and lambdas too), outside a class body, a function body or a lambda's body, and
- *   outside the body of `if __name__ == "__main__":`, which runs when the file is run as a
- *   program, not when it is imported, and of `if TYPE_CHECKING:`, which never runs.
- * One call deep: a function that calls another which uses the name, a call from a class body or
- * through an attribute (`self.make()`, `registry.make()`), or a subclass's call of its base's
- * constructor, is not followed.
+ * - that function's (or class's) name is called, or names a decorator, in the module's import-time
+ *   code: its own statements (those inside `if`, `try`, `with` and loops included, default
+ *   arguments and decorators of its definitions and lambdas too) and the bodies of its classes,
+ *   but not a function body or a lambda's body, nor the body of `if __name__ == "__main__":`,
+ *   which runs when the file is run as a program, not when it is imported, or of
+ *   `if TYPE_CHECKING:`, which never runs;
+ * - or it is called so in the body of another such function (or constructor) that is itself
+ *   reached so, as deep as the calls go.
+ * Calls through an attribute (`self.make()`, `registry.make()`), and a subclass's call of its
+ * base's constructor, are not followed.
  */
 export function usesThroughCalls(model: SemanticModel, deferred: readonly Reference[]): CalledUse[] {
   const runners = deferred.map((use) => runnerOf(use.scope, model));
   if (runners.every((runner) => runner === undefined)) return [];
-  const calls = importTimeCalls(model, new Set(runners.flatMap((runner) => runner?.name ?? [])));
-  if (calls.size === 0) return [];
+  const { reached } = importTimeReach(model, new Set(runners.flatMap((runner) => runner?.name ?? [])));
+  if (reached.size === 0) return [];
   const found: CalledUse[] = [];
   deferred.forEach((use, index) => {
     const runner = runners[index];
-    const call = runner && calls.get(runner.name);
-    if (runner && call !== undefined) found.push({ use, runner: runner.name, method: runner.method, call });
+    const reach = runner && reached.get(runner.name);
+    if (runner && reach) found.push({ use, runner: runner.name, method: runner.method, ...reach });
   });
   return found;
 }
@@ -103,22 +107,57 @@ const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/y;
 const CLASS_NAME = /class[ \t]+([A-Za-z_]\w*)/y;
 
 /**
- * For each of `names` that the module's import-time code calls (see usesThroughCalls), the offset
- * of the first such call. Where a name is written as a call (`make(`, `make (`, a line break or
- * backslash continuation before the bracket) or after `@`, not after a dot and not as the name of a
- * `def` or `class`, the tree decides; a call written otherwise (a comment between the name and
- * its bracket) is not seen.
+ * Which of `names` (and of the functions that call them) the module's import-time code runs
+ * (see usesThroughCalls): for each, the offset of the first call at import time that runs it, and
+ * the function called then when that is another. `callers`: every name found that runs one of
+ * `names` when called (theirs included), called at import time or not. Where a name is written as
+ * a call (`make(`, `make (`, a line break or backslash continuation before the bracket) or after
+ * `@`, not after a dot and not as the name of a `def` or `class`, the tree decides; a call written
+ * otherwise (a comment between the name and its bracket) is not seen.
  */
-export function importTimeCalls(model: SemanticModel, names: ReadonlySet<string>): Map<string, number> {
-  const calls = new Map<string, number>();
-  if (names.size === 0) return calls;
+export function importTimeReach(model: SemanticModel, names: ReadonlySet<string>): { reached: Map<string, { call: number; through?: string }>; callers: Set<string> } {
+  const reached = new Map<string, { call: number; through?: string }>();
+  const callers = new Set(names);
+  if (names.size === 0) return { reached, callers };
   let shapes = shapesOf.get(model);
   if (!shapes) shapesOf.set(model, (shapes = callShapes(model.source)));
-  for (const { name, offset } of shapes) {
-    if (!names.has(name) || calls.has(name)) continue;
-    if (isImportTimeCall(model.tree, offset, name.length)) calls.set(name, offset);
+  // The first import-time call of each name, and who calls it from a function body.
+  const direct = new Map<string, number>();
+  const calledBy = new Map<string, Set<string>>();
+  for (let pending: ReadonlySet<string> = names; pending.size > 0; ) {
+    const next = new Set<string>();
+    for (const { name, offset } of shapes) {
+      if (!pending.has(name)) continue;
+      const site = callSite(model.tree, offset, name.length);
+      if (site === IMPORT_TIME) {
+        if (!direct.has(name)) direct.set(name, offset);
+      } else if (site !== undefined) {
+        let by = calledBy.get(name);
+        if (!by) calledBy.set(name, (by = new Set()));
+        by.add(site);
+        if (!callers.has(site)) {
+          callers.add(site);
+          next.add(site);
+        }
+      }
+    }
+    pending = next;
   }
-  return calls;
+  for (const [name, call] of direct) reached.set(name, { call });
+  // The earliest import-time call that reaches each name, through its callers (a few rounds: the calls go as deep as the module's functions).
+  for (let changed = reached.size > 0; changed; ) {
+    changed = false;
+    for (const [name, by] of calledBy) {
+      for (const caller of by) {
+        const from = reached.get(caller);
+        const current = reached.get(name);
+        if (from === undefined || (current !== undefined && current.call <= from.call)) continue;
+        reached.set(name, { call: from.call, through: from.through ?? caller });
+        changed = true;
+      }
+    }
+  }
+  return { reached, callers };
 }
 
 // A model's call shapes, read once for all the names asked about (one heavy import after another).
@@ -138,21 +177,46 @@ export function callShapes(text: string): { name: string; offset: number }[] {
 // `name(` not after a word character, a dot, `def ` or `class `; or `@name`.
 const CALL_SHAPE = /(?<![\w.])(?<!\b(?:def|class)[ \t]+)([A-Za-z_]\w*)(?=(?:\s|\\\r?\n)*\()|@[ \t]*([A-Za-z_]\w*)/g;
 
-function isImportTimeCall(tree: Tree, offset: number, length: number): boolean {
+const IMPORT_TIME = 0;
+
+/**
+ * When the call or decorator whose name is at `offset` runs: at import time (IMPORT_TIME), when
+ * the module-level function (or class) whose body holds it is called (its name), or neither.
+ */
+function callSite(tree: Tree, offset: number, length: number): typeof IMPORT_TIME | string | undefined {
   const node = tree.rootNode.descendantForIndex(offset, offset + length);
-  if (node.type !== "identifier" || node.startIndex !== offset || node.endIndex !== offset + length) return false;
+  if (node.type !== "identifier" || node.startIndex !== offset || node.endIndex !== offset + length) return undefined;
   const parent = node.parent;
-  if (!parent) return false;
+  if (!parent) return undefined;
   const callee = parent.childForFieldName("function");
   const called = (parent.type === "call" && callee !== null && callee.startIndex === offset && callee.endIndex === offset + length) || parent.type === "decorator";
-  if (!called) return false;
+  if (!called) return undefined;
   for (let ancestor: SyntaxNode | null = parent; ancestor; ancestor = ancestor.parent) {
     // A lambda's defaults are evaluated where it is written, its body when it is called.
-    if (ancestor.type === "lambda" && within(ancestor.childForFieldName("body"), offset)) return false;
-    if (ancestor.type === "block" && (ancestor.parent?.type === "function_definition" || ancestor.parent?.type === "class_definition")) return false;
-    if (ancestor.type === "if_statement" && (isMainGuard(ancestor) || isTypeCheckingCondition(ancestor.childForFieldName("condition")!)) && within(ancestor.childForFieldName("consequence"), offset)) return false;
+    if (ancestor.type === "lambda" && within(ancestor.childForFieldName("body"), offset)) return undefined;
+    // A function's body runs when it is called; a class body runs where it is written.
+    if (ancestor.type === "block" && ancestor.parent?.type === "function_definition") return runnerDefinedBy(ancestor.parent);
+    if (ancestor.type === "if_statement" && (isMainGuard(ancestor) || isTypeCheckingCondition(ancestor.childForFieldName("condition")!)) && within(ancestor.childForFieldName("consequence"), offset)) return undefined;
   }
-  return true;
+  return IMPORT_TIME;
+}
+
+/** The name a call of which runs this `def`: its own at module level, its class's for a constructor there (runnerOf, read from the tree). */
+export function runnerDefinedBy(definition: SyntaxNode): string | undefined {
+  const name = definition.childForFieldName("name")?.text;
+  if (name === undefined) return undefined;
+  const owner = enclosingScope(definition);
+  if (owner === null) return name;
+  if (owner.type !== "class_definition" || !CONSTRUCTORS.has(name) || enclosingScope(owner) !== null) return undefined;
+  return owner.childForFieldName("name")?.text;
+}
+
+/** The function, class or lambda a node is in, or null at module level (an `if`, `try`… is none). */
+function enclosingScope(node: SyntaxNode): SyntaxNode | null {
+  for (let parent = node.parent; parent; parent = parent.parent) {
+    if (parent.type === "function_definition" || parent.type === "class_definition" || parent.type === "lambda") return parent;
+  }
+  return null;
 }
 
 function within(node: SyntaxNode | null, offset: number): boolean {

@@ -809,17 +809,35 @@ export function buildSemanticModel(source: string, tree: Tree = parsePython(sour
 
 /** Sorted start offsets of every whole-word occurrence of the given words. */
 export function wordPositions(source: string, words: readonly string[]): number[] {
+  const pattern = wordPattern(words);
+  const positions: number[] = [];
+  if (pattern === undefined) return positions;
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) positions.push(match.index);
+  return positions;
+}
+
+/** Where each of `words` is spelled as a whole word, by word (the offsets in order). */
+export function wordsSpelled(source: string, words: readonly string[]): Map<string, number[]> {
+  const pattern = wordPattern(words);
+  const spelled = new Map<string, number[]>();
+  if (pattern === undefined) return spelled;
+  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) {
+    const at = spelled.get(match[0]);
+    if (at) at.push(match.index);
+    else spelled.set(match[0], [match.index]);
+  }
+  return spelled;
+}
+
+function wordPattern(words: readonly string[]): RegExp | undefined {
   const unique = [...new Set(words)].filter((word) => word !== "");
-  if (unique.length === 0) return [];
+  if (unique.length === 0) return undefined;
   const escaped = unique.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   // `\b` is the same test where every word starts and ends with an ASCII word character, and
   // a third faster than the lookarounds.
-  const pattern = unique.every((word) => /^\w(?:.*\w)?$/.test(word))
+  return unique.every((word) => /^\w(?:.*\w)?$/.test(word))
     ? new RegExp(`\\b(?:${escaped.join("|")})\\b`, "g")
     : new RegExp(`(?<![\\w])(?:${escaped.join("|")})(?![\\w])`, "g");
-  const positions: number[] = [];
-  for (let match = pattern.exec(source); match !== null; match = pattern.exec(source)) positions.push(match.index);
-  return positions;
 }
 
 /** The ASCII word (letters, digits, `_`) that starts at `offset`, empty when none does. */

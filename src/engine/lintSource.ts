@@ -1,6 +1,6 @@
 import { findHeavyImports, findHeavyStarImports, importsHeavyModule } from "../analysis/heavyImports.js";
 import type { FileModule, HeavyImport, HeavyStarImport } from "../analysis/heavyImports.js";
-import { buildSemanticModel, firstAtOrAfter, wordPositions } from "../analysis/model.js";
+import { buildSemanticModel, firstAtOrAfter, wordPositions, wordsSpelled } from "../analysis/model.js";
 import type { SemanticModel } from "../analysis/model.js";
 import { findLazyConstructs, literalLazyModules, mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
 import type { LazyConstruct } from "../analysis/lazyConstructs.js";
@@ -8,12 +8,13 @@ import { hasContinuation, importMatches } from "../analysis/importPatterns.js";
 import { resolveRelativeModule } from "../analysis/modulePath.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
+import { CONSTRUCTORS } from "../analysis/importTimeCalls.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
 import type { PreScan } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
-import { functionSkeleton, isAsciiWordChar, isWordChar, moduleLines } from "../parse/skeleton.js";
+import { functionSkeleton, isAsciiWordChar, isWordChar, moduleLines, runnableBodies } from "../parse/skeleton.js";
 import type { ModuleLines, Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
@@ -199,7 +200,8 @@ const SKELETON_MIN_SHARE = 0.25;
  *   guess when to try this first.
  * - otherwise a skeleton that keeps, in every function body and every class body outside one,
  *   every statement that mentions a name bound by an `import` of a related module or by a
- *   from-import of a heavy one (as patterns read the imports), or a word in KEPT_FOR, decides; when the analysis follows a name the skeleton did
+ *   from-import of a heavy one (as patterns read the imports), or a word in KEPT_FOR, or the
+ *   name of a function whose call runs code that mentions one (runnerWords), decides; when the analysis follows a name the skeleton did
  *   not keep statements for, the whole text is parsed instead. A statement that mentions none of
  *   them can neither bind nor read one (the focused model skips it for that reason), and a fix's
  *   place in a function (importBlock.ts) depends only on what the skeleton keeps whatever it
@@ -217,9 +219,10 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
   if (lines === undefined) return undefined;
   const lazyFree = scanned !== undefined;
   const mentioning = new Set([...KEPT_FOR, ...imports.filter((imported) => imported.kind === "import" || imported.heavy).map((imported) => imported.name)]);
-  let positions: number[] | undefined;
+  let positions: number[] | "everywhere" | undefined;
   const mentions = (start: number, end: number): boolean => {
-    positions ??= wordPositions(source, [...mentioning]);
+    positions ??= runnerWords(source, lines, mentioning);
+    if (positions === "everywhere") return true;
     const index = firstAtOrAfter(positions, start);
     return index < positions.length && positions[index] < end;
   };
@@ -240,6 +243,34 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
   }
   const skeleton = functionSkeleton(source, mentions, lines, { classBodies: true });
   return skeleton && analyseSkeleton(filename, source, file, options, { mentioning, functionBodies: true }, skeleton, lazyFree);
+}
+
+/**
+ * Adds to `words` the names of the functions (and classes) whose call runs code that mentions one
+ * of them, and of those that call these in turn, as deep as that goes, and returns where the text
+ * spells them all (wordPositions). The analysis follows calls at import time through such
+ * functions (importTimeCalls.ts), so a skeleton must keep the statements that call them, in class
+ * bodies and in function bodies alike. A name the text spells only once is called nowhere. Where
+ * the lines do not show the definitions plainly, everything counts as mentioned: nothing is
+ * blanked, and the whole text decides.
+ */
+function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set<string>): number[] | "everywhere" {
+  const bodies = runnableBodies(source, lines, CONSTRUCTORS);
+  if (bodies === undefined) return "everywhere";
+  let positions = wordPositions(source, [...words]);
+  for (;;) {
+    const named = new Set<string>();
+    for (const { name, start, end } of bodies) {
+      if (words.has(name) || named.has(name)) continue;
+      const index = firstAtOrAfter(positions, start);
+      if (index < positions.length && positions[index] < end) named.add(name);
+    }
+    if (named.size === 0) return positions;
+    const called = [...wordsSpelled(source, [...named])].filter(([, at]) => at.length > 1);
+    if (called.length === 0) return positions;
+    for (const [name] of called) words.add(name);
+    positions = [...positions, ...called.flatMap(([, at]) => at)].sort((a, b) => a - b);
+  }
 }
 
 function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton, lazyFree: boolean): FileAnalysis | undefined {

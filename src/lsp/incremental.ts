@@ -1,5 +1,5 @@
 import { isAttributeObject } from "../analysis/attributes.js";
-import { callShapes, CONSTRUCTORS, runnerOf } from "../analysis/importTimeCalls.js";
+import { callShapes, importTimeReach, runnerDefinedBy, runnerOf } from "../analysis/importTimeCalls.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
@@ -79,9 +79,11 @@ export class CarriedDiagnostics {
     // The references that run later, as usesOf sorts them (without looking for calls at import time, which the diagnostics already tell).
     const deferred = new Map(model ? analysis.focusWords.map((word) => [word, model.moduleReferences(word).filter((ref) => ref.context === "deferred")]) : []);
     const deferredUses = new Map([...deferred].map(([word, uses]) => [word, uses.length]));
-    // The module-level functions that hold such uses: a call of one at import time makes its uses
-    // count then (importTimeCalls.ts), so an edit of a statement that calls one is not carried.
-    const runners = new Set(model ? [...deferred.values()].flat().flatMap((use) => runnerOf(use.scope, model)?.name ?? []) : []);
+    // The module-level functions that hold such uses, and those that call them: a call of one at
+    // import time makes the uses count then (importTimeCalls.ts), so an edit of a statement that
+    // calls one is not carried.
+    const held = new Set(model ? [...deferred.values()].flat().flatMap((use) => runnerOf(use.scope, model)?.name ?? []) : []);
+    const runners = model && held.size > 0 ? importTimeReach(model, held).callers : held;
     return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords, deferredUses, runners);
   }
 
@@ -333,32 +335,12 @@ function deferredRead(root: SyntaxNode, start: number, end: number, importWords:
   return "not in a function body";
 }
 
-/** The name a call of which runs this `def`: its own at module level, its class's for a constructor there. */
-function runnerDefinedBy(definition: SyntaxNode): string | undefined {
-  const name = definition.childForFieldName("name")?.text;
-  if (name === undefined) return undefined;
-  if (isModuleLevel(definition)) return name;
-  if (!CONSTRUCTORS.has(name)) return undefined;
-  let holder = definition.parent;
-  if (holder?.type === "decorated_definition") holder = holder.parent;
-  const owner = holder?.type === "block" ? holder.parent : null;
-  return owner?.type === "class_definition" && isModuleLevel(owner) ? owner.childForFieldName("name")?.text : undefined;
-}
-
 /** The names a text's `def`s and `class`es bind, in order. */
 function definedNames(text: string): string[] {
   return [...text.matchAll(DEFINED_NAME)].map((match) => match[1]);
 }
 
 const DEFINED_NAME = /(?<![\w.])(?:def|class)[ \t]+([A-Za-z_]\w*)/g;
-
-/** Not inside a function or class (a statement of the module, or of an `if`, `try`… in it). */
-function isModuleLevel(definition: SyntaxNode): boolean {
-  for (let parent = definition.parent; parent; parent = parent.parent) {
-    if (parent.type === "function_definition" || parent.type === "class_definition" || parent.type === "lambda") return false;
-  }
-  return true;
-}
 
 /** What a chain of reads goes on through: `np.a` in `np.a.b`, `np.a(x)`, `np.a[0]`. */
 const CHAIN_LINKS = new Set(["attribute", "call", "subscript"]);

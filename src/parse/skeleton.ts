@@ -77,6 +77,59 @@ export function functionSkeleton(
   }
 }
 
+/**
+ * The code a call by name may run, as a module's lines show it: the body of each `def` outside any
+ * function or class (inside `if`, `try`… too), under the function's name, and of each `__init__`,
+ * `__new__` or `__post_init__` (`constructors`) directly in such a class, under the class's name
+ * (runnerOf in importTimeCalls.ts says the same of the model). Undefined where the lines leave a block or a name
+ * unclear.
+ */
+export function runnableBodies(source: string, lines: ModuleLines, constructors: ReadonlySet<string>): { name: string; start: number; end: number }[] | undefined {
+  if (lines === undefined) return undefined;
+  try {
+    const bodies: { name: string; start: number; end: number }[] = [];
+    // The headers of the blocks around the line: a `def`, a `class` (with its name) or another statement.
+    const open: { line: number; kind: "def" | "class" | "other"; name?: string }[] = [];
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index];
+      while (open.length > 0 && !deeper(line, lines[open[open.length - 1].line])) open.pop();
+      const opens = index + 1 < lines.length && deeper(lines[index + 1], line);
+      if (line.blockDef) {
+        const name = definedName(source, line.start, DEF_NAME);
+        if (name === undefined) return undefined;
+        const scopes = open.filter((header) => header.kind !== "other");
+        const runner = scopes.length === 0 ? name : scopes.length === 1 && scopes[0].kind === "class" && constructors.has(name) ? scopes[0].name : undefined;
+        if (runner !== undefined) {
+          let last = index + 1;
+          while (last + 1 < lines.length && deeper(lines[last + 1], line)) last++;
+          bodies.push({ name: runner, start: lines[index + 1].start, end: lines[last].end });
+        }
+        open.push({ line: index, kind: "def" });
+      } else if (opens) {
+        if (leadingWord(source, line.start) !== "class") open.push({ line: index, kind: "other" });
+        else {
+          const name = definedName(source, line.start, CLASS_NAME);
+          if (name === undefined) return undefined;
+          open.push({ line: index, kind: "class", name });
+        }
+      }
+    }
+    return bodies;
+  } catch (error) {
+    if (error instanceof Inconsistent) return undefined;
+    throw error;
+  }
+}
+
+function definedName(source: string, at: number, pattern: RegExp): string | undefined {
+  pattern.lastIndex = at;
+  return pattern.exec(source)?.[1];
+}
+
+// The name after `def` or `class`, spelled as it may be (a backslash continuation there gives up).
+const DEF_NAME = /(?:async[ \t\f]+)?def[ \t\f]+([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)/y;
+const CLASS_NAME = /class[ \t\f]+([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)/y;
+
 class Blanker {
   /** The blanked ranges, in order. */
   private readonly bodies: { start: number; end: number }[] = [];

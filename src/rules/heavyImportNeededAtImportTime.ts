@@ -7,14 +7,17 @@ being imported: in the module body, a class body, a decorator, a default argumen
 or an annotation that is evaluated at runtime. The message names the first such use.
 
 A use inside a function defined at module level counts too when the module's own code calls
-that function while it is imported (\`EMPTY = make()\`, or \`@make\` as a decorator), and so
-does one in the \`__init__\`, \`__new__\` or \`__post_init__\` of a class defined at module
-level that the module instantiates then (\`APP = App()\`); when no use runs at import time
-where it is written, the message names the function and the line that calls it. Only such
-direct calls are followed, not a call from a class body, through an attribute
-(\`self.make()\`), through a second function or through a subclass; a call under
-\`if __name__ == "__main__":\` does not count, as that block runs when the file is run as a
-program, not when it is imported, nor does one under \`if TYPE_CHECKING:\`.
+that function while it is imported (\`EMPTY = make()\`, or \`@make\` as a decorator, also on
+a method in a class body), and so does one in the \`__init__\`, \`__new__\` or
+\`__post_init__\` of a class defined at module level that the module instantiates then
+(\`APP = App()\`), or in a function (or constructor) that such a function calls by name, as
+deep as the calls go. When no use runs at import time where it is written, the message names
+the function, the line that calls it at import time and, for a deeper call, the function called
+there ("\`helper()\` on line 5, reached from \`make()\`, called at import time on line 12").
+Calls through an attribute (\`self.make()\`, \`registry.make()\`) or through a subclass are
+not followed; a call under \`if __name__ == "__main__":\` does not count, as that block runs
+when the file is run as a program, not when it is imported, nor does one under
+\`if TYPE_CHECKING:\`, in a lambda's body or in a nested function.
 
 ## Why is this bad?
 The heavy module is needed at startup, so deferring the import would only move the cost, or

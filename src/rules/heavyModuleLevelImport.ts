@@ -19,8 +19,8 @@ can wait until that function is first called.
 
 An import whose name is never used in its file is not flagged: it may exist for its side
 effects or as a re-export. Nor is one used in a module-level function that the module itself
-calls while it is imported (\`TABLE = make_table()\`, a decorator): deferring it would save
-nothing, and LZ002 reports it instead.
+calls while it is imported (\`TABLE = make_table()\`, a decorator, also on a method), directly
+or through other functions: deferring it would save nothing, and LZ002 reports it instead.
 
 ## Example
 \`\`\`python

@@ -86,13 +86,16 @@ export function importTimeUse(model: SemanticModel, uses: Uses, lineOf: (offset:
 
 /**
  * "`make()` on line 5, called at import time on line 7", "`App.__init__()` on line 5, run by
- * `App()` at import time on line 9": where a use in a function called at import time is.
+ * `App()` at import time on line 9", "`helper()` on line 5, reached from `make()`, called at
+ * import time on line 9": where a use in a function run at import time is.
  */
 function calledSite(called: CalledUse, lineOf: (offset: number) => number): string {
   const use = lineOf(called.use.startIndex);
   const call = lineOf(called.call);
-  if (called.method === undefined) return `\`${called.runner}()\` on line ${use}, called at import time on line ${call}`;
-  return `\`${called.runner}.${called.method}()\` on line ${use}, run by \`${called.runner}()\` at import time on line ${call}`;
+  const runner = called.method === undefined ? `\`${called.runner}()\`` : `\`${called.runner}.${called.method}()\``;
+  if (called.through !== undefined) return `${runner} on line ${use}, reached from \`${called.through}()\`, called at import time on line ${call}`;
+  if (called.method === undefined) return `${runner} on line ${use}, called at import time on line ${call}`;
+  return `${runner} on line ${use}, run by \`${called.runner}()\` at import time on line ${call}`;
 }
 
 /** "a class body", "an annotation", "the module body": a use site in a sentence. */
