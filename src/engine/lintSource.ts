@@ -14,7 +14,7 @@ import type { PreScan } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
-import { functionSkeleton, isAsciiWordChar, isWordChar, moduleLines, runnableBodies } from "../parse/skeleton.js";
+import { bodyAt, definitionBodies, functionSkeleton, isAsciiWordChar, isWordChar, moduleLines } from "../parse/skeleton.js";
 import type { ModuleLines, Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
@@ -218,10 +218,11 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
   const lines = scanned ? scanned.lines : moduleLines(source);
   if (lines === undefined) return undefined;
   const lazyFree = scanned !== undefined;
-  const mentioning = new Set([...KEPT_FOR, ...imports.filter((imported) => imported.kind === "import" || imported.heavy).map((imported) => imported.name)]);
+  const bound = new Set(imports.filter((imported) => imported.kind === "import" || imported.heavy).map((imported) => imported.name));
+  const mentioning = new Set([...KEPT_FOR, ...bound]);
   let positions: number[] | "everywhere" | undefined;
   const mentions = (start: number, end: number): boolean => {
-    positions ??= runnerWords(source, lines, mentioning);
+    positions ??= runnerWords(source, lines, mentioning, KEPT_FOR.filter((word) => !bound.has(word)));
     if (positions === "everywhere") return true;
     const index = firstAtOrAfter(positions, start);
     return index < positions.length && positions[index] < end;
@@ -247,30 +248,55 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
 
 /**
  * Adds to `words` the names of the functions (and classes) whose call runs code that mentions one
- * of them, and of those that call these in turn, as deep as that goes, and returns where the text
- * spells them all (wordPositions). The analysis follows calls at import time through such
- * functions (importTimeCalls.ts), so a skeleton must keep the statements that call them, in class
- * bodies and in function bodies alike. A name the text spells only once is called nowhere. Where
- * the lines do not show the definitions plainly, everything counts as mentioned: nothing is
- * blanked, and the whole text decides.
+ * of them other than the `unbound` ones (KEPT_FOR's, which the safety checks read), and of those
+ * that call these in turn, as deep as that goes, and returns where the text spells them all
+ * (wordPositions). The analysis follows calls at import time through such functions
+ * (importTimeCalls.ts), so a skeleton must keep the statements that call them where a call
+ * counts: outside every function body (in class bodies among others) and in the bodies of such
+ * functions, not in those of methods or nested functions. A name the text spells only once is
+ * called nowhere. Where the lines do not show the definitions plainly, everything counts as
+ * mentioned: nothing is blanked, and the whole text decides.
  */
-function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set<string>): number[] | "everywhere" {
-  const bodies = runnableBodies(source, lines, CONSTRUCTORS);
-  if (bodies === undefined) return "everywhere";
+function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set<string>, unbound: readonly string[]): number[] | "everywhere" {
   let positions = wordPositions(source, [...words]);
+  const bodies = definitionBodies(source, lines, CONSTRUCTORS);
+  if (bodies === undefined) return "everywhere";
+  const runnable = bodies.filter((body) => body.runner !== undefined);
+  if (runnable.length === 0) return positions;
+  // A function may be named like one of them (`def vars():`): its calls count then.
+  if (runnable.some(({ runner }) => unbound.includes(runner!))) unbound = unbound.filter((word) => !runnable.some(({ runner }) => runner === word));
+  const isUnbound = (at: number): boolean => unbound.some((word) => source.startsWith(word, at) && !isWordChar(source.charCodeAt(at + word.length)));
+  const mentionsBound = (start: number, end: number): boolean => {
+    for (let index = firstAtOrAfter(positions, start); index < positions.length && positions[index] < end; index++) {
+      if (!isUnbound(positions[index])) return true;
+    }
+    return false;
+  };
+  const counts = (at: number): boolean => {
+    const body = bodyAt(bodies, at);
+    return body < 0 || bodies[body].runner !== undefined;
+  };
   for (;;) {
     const named = new Set<string>();
-    for (const { name, start, end } of bodies) {
-      if (words.has(name) || named.has(name)) continue;
-      const index = firstAtOrAfter(positions, start);
-      if (index < positions.length && positions[index] < end) named.add(name);
+    for (const { runner, start, end } of runnable) {
+      if (!words.has(runner!) && !named.has(runner!) && mentionsBound(start, end)) named.add(runner!);
     }
     if (named.size === 0) return positions;
     const called = [...wordsSpelled(source, [...named])].filter(([, at]) => at.length > 1);
     if (called.length === 0) return positions;
-    for (const [name] of called) words.add(name);
-    positions = [...positions, ...called.flatMap(([, at]) => at)].sort((a, b) => a - b);
+    for (const [name, at] of called) {
+      words.add(name);
+      positions = mergeSorted(positions, at.filter(counts));
+    }
   }
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const merged = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < merged.length; k++) merged[k] = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
+  return merged;
 }
 
 function analyseSkeleton(filename: string, source: string, file: FileModule, options: LintOptions, kept: KeptBodies, skeleton: Skeleton, lazyFree: boolean): FileAnalysis | undefined {

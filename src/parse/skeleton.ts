@@ -77,48 +77,100 @@ export function functionSkeleton(
   }
 }
 
+/** The body of a `def`, from its first token to the end of its last line's last token. */
+export interface DefinitionBody {
+  start: number;
+  end: number;
+  /**
+   * The name a call of which runs the body: the function's own for a `def` outside any function
+   * or class (inside `if`, `try`… too), the class's for a constructor (`constructors`) directly in
+   * such a class (runnerOf in importTimeCalls.ts says the same of the model); undefined for others.
+   */
+  runner?: string;
+  /** The index of the body of the `def` this one is in, or -1. */
+  parent: number;
+  /**
+   * A `def` with its body on its own line (`def f(): return x`): the span is the whole line, and
+   * holds nothing for bodyAt (a skeleton never blanks such a body).
+   */
+  inline?: boolean;
+}
+
 /**
- * The code a call by name may run, as a module's lines show it: the body of each `def` outside any
- * function or class (inside `if`, `try`… too), under the function's name, and of each `__init__`,
- * `__new__` or `__post_init__` (`constructors`) directly in such a class, under the class's name
- * (runnerOf in importTimeCalls.ts says the same of the model). Undefined where the lines leave a block or a name
- * unclear.
+ * The body of every `def` of a module, in the order of the text, as its lines show them;
+ * undefined where the lines leave a block or a name unclear.
  */
-export function runnableBodies(source: string, lines: ModuleLines, constructors: ReadonlySet<string>): { name: string; start: number; end: number }[] | undefined {
+export function definitionBodies(source: string, lines: ModuleLines, constructors: ReadonlySet<string>): DefinitionBody[] | undefined {
   if (lines === undefined) return undefined;
   try {
-    const bodies: { name: string; start: number; end: number }[] = [];
-    // The headers of the blocks around the line: a `def`, a `class` (with its name) or another statement.
-    const open: { line: number; kind: "def" | "class" | "other"; name?: string }[] = [];
+    const bodies: DefinitionBody[] = [];
+    // The headers of the blocks around the line: a `def` (with its body's index), a `class`
+    // (with its name) or another statement; and how many of them are a `def` or a `class`.
+    const open: { line: number; kind: "def" | "class" | "other"; name?: string; body?: number }[] = [];
+    let scopes = 0;
+    let innermost = -1;
+    const close = (last: number): void => {
+      const header = open.pop()!;
+      if (header.kind === "other") return;
+      scopes--;
+      if (header.body === undefined) return;
+      bodies[header.body].end = lines[last].end;
+      innermost = bodies[header.body].parent;
+    };
     for (let index = 0; index < lines.length; index++) {
       const line = lines[index];
-      while (open.length > 0 && !deeper(line, lines[open[open.length - 1].line])) open.pop();
-      const opens = index + 1 < lines.length && deeper(lines[index + 1], line);
-      if (line.blockDef) {
+      while (open.length > 0 && !deeper(line, lines[open[open.length - 1].line])) close(index - 1);
+      const first = source.charCodeAt(line.start);
+      const isDef = line.blockDef || ((first === 100 || first === 97) && isDefHeader(source, line.start)); // `def`, `async def`
+      let runner: string | undefined;
+      if (isDef && scopes <= 1) {
         const name = definedName(source, line.start, DEF_NAME);
         if (name === undefined) return undefined;
-        const scopes = open.filter((header) => header.kind !== "other");
-        const runner = scopes.length === 0 ? name : scopes.length === 1 && scopes[0].kind === "class" && constructors.has(name) ? scopes[0].name : undefined;
-        if (runner !== undefined) {
-          let last = index + 1;
-          while (last + 1 < lines.length && deeper(lines[last + 1], line)) last++;
-          bodies.push({ name: runner, start: lines[index + 1].start, end: lines[last].end });
+        if (scopes === 0) runner = name;
+        else if (constructors.has(name)) {
+          let owner = open.length - 1;
+          while (open[owner].kind === "other") owner--;
+          runner = open[owner].name;
         }
-        open.push({ line: index, kind: "def" });
-      } else if (opens) {
+      }
+      if (isDef && !line.blockDef) {
+        if (runner !== undefined) bodies.push({ start: line.start, end: line.end, runner, parent: innermost, inline: true });
+      } else if (line.blockDef) {
+        if (index + 1 >= lines.length || !deeper(lines[index + 1], line)) throw new Inconsistent();
+        bodies.push({ start: lines[index + 1].start, end: -1, runner, parent: innermost });
+        innermost = bodies.length - 1;
+        open.push({ line: index, kind: "def", body: innermost });
+        scopes++;
+      } else if (index + 1 < lines.length && deeper(lines[index + 1], line)) {
         if (leadingWord(source, line.start) !== "class") open.push({ line: index, kind: "other" });
         else {
           const name = definedName(source, line.start, CLASS_NAME);
           if (name === undefined) return undefined;
           open.push({ line: index, kind: "class", name });
+          scopes++;
         }
       }
     }
+    while (open.length > 0) close(lines.length - 1);
     return bodies;
   } catch (error) {
     if (error instanceof Inconsistent) return undefined;
     throw error;
   }
+}
+
+/** The index of the innermost of `bodies` (definitionBodies) that holds `offset`, or -1. */
+export function bodyAt(bodies: readonly DefinitionBody[], offset: number): number {
+  let low = 0;
+  let high = bodies.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (bodies[mid].start <= offset) low = mid + 1;
+    else high = mid;
+  }
+  let index = low - 1;
+  while (index >= 0 && (bodies[index].inline || bodies[index].end <= offset)) index = bodies[index].parent;
+  return index;
 }
 
 function definedName(source: string, at: number, pattern: RegExp): string | undefined {
