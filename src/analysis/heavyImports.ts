@@ -21,8 +21,8 @@ export interface Uses {
   deferred: Reference[];
   typing: Reference[];
   /**
-   * Those of `deferred` in a module-level function that the module's import-time code calls
-   * (importTimeCalls.ts), which run at import time all the same. Looked for only when no use is
+   * Those of `deferred` in a module-level function (or constructor) that the module's import-time
+   * code calls, directly or through others (importTimeCalls.ts), which run at import time all the same. Looked for only when no use is
    * in `importTime` (the rules read them only then): empty otherwise.
    */
   calledAtImportTime: CalledUse[];
