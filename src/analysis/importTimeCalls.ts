@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from "../parse/parser.js";
-import { isTypeCheckingCondition } from "./model.js";
+import { firstAtOrAfter, isTypeCheckingCondition } from "./model.js";
 import type { SemanticModel } from "./model.js";
 import type { Reference, Scope } from "./scope.js";
 
@@ -51,7 +51,7 @@ export interface CalledUse {
 export function usesThroughCalls(model: SemanticModel, deferred: readonly Reference[]): CalledUse[] {
   const runners = deferred.map((use) => runnerOf(use.scope, model));
   if (runners.every((runner) => runner === undefined)) return [];
-  const { reached } = importTimeReach(model, new Set(runners.flatMap((runner) => runner?.name ?? [])));
+  const reached = runAtImportTime(model);
   if (reached.size === 0) return [];
   const found: CalledUse[] = [];
   deferred.forEach((use, index) => {
@@ -107,65 +107,134 @@ const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/y;
 const CLASS_NAME = /class[ \t]+([A-Za-z_]\w*)/y;
 
 /**
- * Which of `names` (and of the functions that call them) the module's import-time code runs
- * (see usesThroughCalls): for each, the offset of the first call at import time that runs it, and
- * the function called then when that is another. `callers`: every name found that runs one of
- * `names` when called (theirs included), called at import time or not. Where a name is written as
- * a call (`make(`, `make (`, a line break or backslash continuation before the bracket) or after
- * `@`, not after a dot and not as the name of a `def` or `class`, the tree decides; a call written
- * otherwise (a comment between the name and its bracket) is not seen.
+ * The module-level functions (and classes, through their constructors) that the module's
+ * import-time code runs (see usesThroughCalls), each with the offset of the first call at import
+ * time that runs it and, when that call is of another, the function (or class) called there.
+ * Read forward from the calls at import time into the bodies they run, so only the code that runs
+ * is looked at. Where a name is written as a call (`make(`, `make (`, a line break or backslash
+ * continuation before the bracket) or after `@`, not after a dot and not as the name of a `def`
+ * or `class`, the tree decides; a call written otherwise (a comment between the name and its
+ * bracket) is not seen.
  */
-export function importTimeReach(model: SemanticModel, names: ReadonlySet<string>): { reached: Map<string, { call: number; through?: string }>; callers: Set<string> } {
+export function runAtImportTime(model: SemanticModel): Map<string, { call: number; through?: string }> {
+  const calls = callsOf(model);
+  if (calls.reached) return calls.reached;
   const reached = new Map<string, { call: number; through?: string }>();
+  calls.reached = reached;
+  const { shapes, offsets } = calls;
+  const { bodies, outermost } = runnerBodies(model.tree);
+  if (bodies.size === 0) return reached;
+  // The calls outside every function body that run at import time, in text order: each runs what
+  // it calls first of all the calls that do (the first to reach a function is the earliest).
+  let outer = 0;
+  for (const { name, offset } of shapes) {
+    while (outer < outermost.length && outermost[outer].end <= offset) outer++;
+    if (outer < outermost.length && outermost[outer].start <= offset) continue;
+    if (!bodies.has(name) || reached.has(name) || callSite(model.tree, offset, name.length) !== IMPORT_TIME) continue;
+    reached.set(name, { call: offset });
+    for (const queue = [name]; queue.length > 0; ) {
+      const runner = queue.pop()!;
+      for (const { start, end } of bodies.get(runner)!) {
+        for (let index = firstAtOrAfter(offsets, start); index < offsets.length && offsets[index] < end; index++) {
+          const callee = shapes[index].name;
+          if (!bodies.has(callee) || reached.has(callee) || callSite(model.tree, offsets[index], callee.length) !== runner) continue;
+          reached.set(callee, { call: offset, through: name });
+          queue.push(callee);
+        }
+      }
+    }
+  }
+  return reached;
+}
+
+/**
+ * `names`, and the module-level functions (and classes) that call one of them where a call of
+ * theirs would run it (in their bodies, as runAtImportTime follows calls), as far as that goes:
+ * a call of any of these at import time would run one of `names`.
+ */
+export function runnerCallers(model: SemanticModel, names: ReadonlySet<string>): Set<string> {
   const callers = new Set(names);
-  if (names.size === 0) return { reached, callers };
-  let shapes = shapesOf.get(model);
-  if (!shapes) shapesOf.set(model, (shapes = callShapes(model.source)));
-  // The first import-time call of each name, and who calls it from a function body.
-  const direct = new Map<string, number>();
-  const calledBy = new Map<string, Set<string>>();
+  const { shapes } = callsOf(model);
   for (let pending: ReadonlySet<string> = names; pending.size > 0; ) {
     const next = new Set<string>();
     for (const { name, offset } of shapes) {
       if (!pending.has(name)) continue;
       const site = callSite(model.tree, offset, name.length);
-      if (site === IMPORT_TIME) {
-        if (!direct.has(name)) direct.set(name, offset);
-      } else if (site !== undefined) {
-        let by = calledBy.get(name);
-        if (!by) calledBy.set(name, (by = new Set()));
-        by.add(site);
-        if (!callers.has(site)) {
-          callers.add(site);
-          next.add(site);
-        }
+      if (typeof site === "string" && !callers.has(site)) {
+        callers.add(site);
+        next.add(site);
       }
     }
     pending = next;
   }
-  for (const [name, call] of direct) reached.set(name, { call });
-  // The earliest import-time call that reaches each name, through its callers (a few rounds: the calls go as deep as the module's functions).
-  for (let changed = reached.size > 0; changed; ) {
-    changed = false;
-    for (const [name, by] of calledBy) {
-      for (const caller of by) {
-        const from = reached.get(caller);
-        const current = reached.get(name);
-        if (from === undefined || (current !== undefined && current.call <= from.call)) continue;
-        reached.set(name, { call: from.call, through: from.through ?? caller });
-        changed = true;
-      }
-    }
-  }
-  return { reached, callers };
+  return callers;
 }
 
-// A model's call shapes, read once for all the names asked about (one heavy import after another).
-const shapesOf = new WeakMap<SemanticModel, { name: string; offset: number }[]>();
+/** A model's call shapes (callShapes), read once for all the questions about it, and what runAtImportTime found. */
+interface Calls {
+  shapes: CallShape[];
+  offsets: number[];
+  reached?: Map<string, { call: number; through?: string }>;
+}
 
-/** Where a text spells a name as a call or a decorator, in text order (see importTimeCalls). */
-export function callShapes(text: string): { name: string; offset: number }[] {
-  const shapes: { name: string; offset: number }[] = [];
+const callsOfModel = new WeakMap<SemanticModel, Calls>();
+
+function callsOf(model: SemanticModel): Calls {
+  let calls = callsOfModel.get(model);
+  if (!calls) {
+    const shapes = callShapes(model.source);
+    callsOfModel.set(model, (calls = { shapes, offsets: shapes.map(({ offset }) => offset) }));
+  }
+  return calls;
+}
+
+/**
+ * The bodies a call by name runs (runnerDefinedBy): of each module-level function by its name, of
+ * each constructor of a module-level class by the class's; and the body of every function that
+ * is in no other (the module's, its classes' methods), in text order. Read from the module's
+ * statements, its classes' and the blocks of its compound statements, not from function bodies.
+ */
+function runnerBodies(tree: Tree): { bodies: Map<string, { start: number; end: number }[]>; outermost: { start: number; end: number }[] } {
+  const bodies = new Map<string, { start: number; end: number }[]>();
+  const outermost: { start: number; end: number }[] = [];
+  // `owner`: undefined at module level, a class's name directly in a module-level class, null deeper.
+  const visit = (node: SyntaxNode, owner: string | null | undefined): void => {
+    for (const child of node.namedChildren) {
+      const statement = child.type === "decorated_definition" ? child.childForFieldName("definition") : child;
+      if (!statement) continue;
+      if (statement.type === "function_definition") {
+        const body = statement.childForFieldName("body");
+        const name = statement.childForFieldName("name")?.text;
+        if (!body || name === undefined) continue;
+        const range = { start: body.startIndex, end: body.endIndex };
+        outermost.push(range);
+        const runner = owner === undefined ? name : owner !== null && CONSTRUCTORS.has(name) ? owner : undefined;
+        if (runner === undefined) continue;
+        const ranges = bodies.get(runner);
+        if (ranges) ranges.push(range);
+        else bodies.set(runner, [range]);
+      } else if (statement.type === "class_definition") {
+        const body = statement.childForFieldName("body");
+        if (body) visit(body, owner === undefined ? (statement.childForFieldName("name")?.text ?? null) : null);
+      } else if (HOLDS_STATEMENTS.test(statement.type)) visit(statement, owner);
+    }
+  };
+  visit(tree.rootNode, undefined);
+  return { bodies, outermost };
+}
+
+// The compound statements, their clauses and blocks: where a `def` or `class` may stand.
+const HOLDS_STATEMENTS = /^(?:block|(?:if|for|while|try|with|match)_statement|\w+_clause)$/;
+
+/** A name written as a call or a decorator (see runAtImportTime), and where. */
+export interface CallShape {
+  name: string;
+  offset: number;
+}
+
+/** Where a text spells a name as a call or a decorator, in text order (see runAtImportTime). */
+export function callShapes(text: string): CallShape[] {
+  const shapes: CallShape[] = [];
   for (const match of text.matchAll(CALL_SHAPE)) {
     // A call's match is its name (the bracket is looked ahead for); a decorator's ends with it.
     const name = match[1] ?? match[2];

@@ -249,12 +249,12 @@ function lintSkeleton(filename: string, source: string, file: FileModule, option
 /**
  * Adds to `words` the names of the functions (and classes) whose call runs code that mentions one
  * of them other than the `unbound` ones (KEPT_FOR's, which the safety checks read), and of those
- * that call these in turn, as deep as that goes, and returns where the text spells them all
- * (wordPositions). The analysis follows calls at import time through such functions
- * (importTimeCalls.ts), so a skeleton must keep the statements that call them where a call
- * counts: outside every function body (in class bodies among others) and in the bodies of such
- * functions, not in those of methods or nested functions. A name the text spells only once is
- * called nowhere. Where the lines do not show the definitions plainly, everything counts as
+ * that call these in turn, as deep as that goes, and returns where the text spells the words and
+ * writes calls of those functions (wordPositions, and callShapes' calls). The analysis follows
+ * calls at import time through such functions (importTimeCalls.ts), so a skeleton must keep the
+ * statements that call them where a call counts: outside every function body (in class bodies
+ * among others) and in the bodies of such functions, not in those of methods or nested
+ * functions. Where the lines do not show the definitions plainly, everything counts as
  * mentioned: nothing is blanked, and the whole text decides.
  */
 function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set<string>, unbound: readonly string[]): number[] | "everywhere" {
@@ -272,7 +272,9 @@ function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set
     }
     return false;
   };
-  const counts = (at: number): boolean => {
+  // A call that counts: written as one (every place callShapes finds, and some more), where a call runs what it calls at import time.
+  const counts = (at: number, length: number): boolean => {
+    if (!isCallWritten(source, at, length)) return false;
     const body = bodyAt(bodies, at);
     return body < 0 || bodies[body].runner !== undefined;
   };
@@ -282,14 +284,26 @@ function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set
       if (!words.has(runner!) && !named.has(runner!) && mentionsBound(start, end)) named.add(runner!);
     }
     if (named.size === 0) return positions;
-    const called = [...wordsSpelled(source, [...named])].filter(([, at]) => at.length > 1);
-    if (called.length === 0) return positions;
-    for (const [name, at] of called) {
-      words.add(name);
-      positions = mergeSorted(positions, at.filter(counts));
+    const added: number[] = [];
+    for (const [name, at] of wordsSpelled(source, [...named])) {
+      for (const offset of at) if (counts(offset, name.length)) added.push(offset);
     }
+    for (const name of named) words.add(name);
+    if (added.length === 0) return positions;
+    positions = mergeSorted(positions, added.sort((a, b) => a - b));
   }
 }
+
+/** Whether the name at `at` is followed by a bracket (as callShapes looks for it) or follows `@`. */
+function isCallWritten(source: string, at: number, length: number): boolean {
+  CALL_BRACKET.lastIndex = at + length;
+  if (CALL_BRACKET.test(source)) return true;
+  let before = at - 1;
+  while (before >= 0 && (source.charCodeAt(before) === 32 || source.charCodeAt(before) === 9)) before--;
+  return before >= 0 && source.charCodeAt(before) === 64;
+}
+
+const CALL_BRACKET = /(?:\s|\\\r?\n)*\(/y;
 
 function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
   const merged = new Array<number>(a.length + b.length);

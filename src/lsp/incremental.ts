@@ -1,5 +1,5 @@
 import { isAttributeObject } from "../analysis/attributes.js";
-import { callShapes, importTimeReach, runnerDefinedBy, runnerOf } from "../analysis/importTimeCalls.js";
+import { callShapes, runnerCallers, runnerDefinedBy, runnerOf } from "../analysis/importTimeCalls.js";
 import { ALWAYS_RELEVANT, firstAtOrAfter, wordPositions } from "../analysis/model.js";
 import type { Diagnostic } from "../engine/diagnostic.js";
 import type { FileAnalysis } from "../engine/lintSource.js";
@@ -83,7 +83,7 @@ export class CarriedDiagnostics {
     // import time makes the uses count then (importTimeCalls.ts), so an edit of a statement that
     // calls one is not carried.
     const held = new Set(model ? [...deferred.values()].flat().flatMap((use) => runnerOf(use.scope, model)?.name ?? []) : []);
-    const runners = model && held.size > 0 ? importTimeReach(model, held).callers : held;
+    const runners = model && held.size > 0 ? runnerCallers(model, held) : held;
     return new CarriedDiagnostics(analysis.source, starts, placed, [...new Set([...analysis.focusWords, ...ALWAYS_RELEVANT])], importWords, deferredUses, runners);
   }
 
