@@ -105,20 +105,27 @@ test('calls under `if __name__ == "__main__":` or `if TYPE_CHECKING:`, in functi
     "TYPE_CHECKING": "from typing import TYPE_CHECKING\nimport heavy_a\n\ndef doubled(x):\n    return heavy_a.double(x)\n\nif TYPE_CHECKING:\n    X = doubled(2)\n",
     "nested function": "import heavy_a\n\ndef outer():\n    def inner():\n        return heavy_a.double(2)\n    return inner\n\nINNER = outer()\n",
   };
-  for (const [name, source] of Object.entries(cases)) {
-    const root = project(source);
-    assert.deepEqual(lint(root).codes, ["LZ001"], name);
-    const script = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
-    assert.equal(script.status, 0, script.stderr);
-    const fix = runCli(["fix", "mod.py", "--profile", "costs.log"], root);
-    assert.equal(fix.status, 0, `${name}: ${fix.stdout}${fix.stderr}`);
-    assert.deepEqual(loadedByImport(root), [], name);
-    // Run as a program, the fixed module prints what it printed before.
-    const fixedScript = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } });
-    assert.equal(fixedScript.status, 0, fixedScript.stderr);
-    assert.equal(fixedScript.stdout, script.stdout, name);
-  }
+  for (const [name, source] of Object.entries(cases)) assertDeferredAndFixed(name, source);
 });
+
+/**
+ * `source` is LZ001; `pylazy fix` rewrites it so that importing it loads nothing heavy, and, run as
+ * a program, it prints what it printed before.
+ */
+function assertDeferredAndFixed(name: string, source: string): void {
+  const root = project(source);
+  assert.deepEqual(lint(root).codes, ["LZ001"], name);
+  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
+  const script = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env });
+  assert.equal(script.status, 0, script.stderr);
+  const fix = runCli(["fix", "mod.py", "--profile", "costs.log"], root);
+  assert.equal(fix.status, 0, `${name}: ${fix.stdout}${fix.stderr}`);
+  assert.match(fix.stdout, /1 file changed/, name);
+  assert.deepEqual(loadedByImport(root), [], name);
+  const fixedScript = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env });
+  assert.equal(fixedScript.status, 0, fixedScript.stderr);
+  assert.equal(fixedScript.stdout, script.stdout, name);
+}
 
 test("a lazy import used in a function the module calls at import time is LZ004", () => {
   const root = project("lazy import heavy_a\n\ndef make():\n    return heavy_a.VALUE\n\nX = make()\n");
@@ -170,19 +177,5 @@ test("a chain of calls that nothing runs at import time stays deferred: LZ001, a
     "a class body in a function": "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\ndef build():\n    class Local:\n        value = make()\n    return Local\n\n\nif __name__ == '__main__':\n    print(build().value)\n",
     "a method calls it": "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\nclass App:\n    def run(self):\n        return make()\n\n\nAPP = App()\nif __name__ == '__main__':\n    print(APP.run())\n",
   };
-  for (const [name, source] of Object.entries(cases)) {
-    const root = project(source);
-    assert.deepEqual(lint(root).codes, ["LZ001"], name);
-    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: "1" };
-    const script = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env });
-    assert.equal(script.status, 0, script.stderr);
-    const fix = runCli(["fix", "mod.py", "--profile", "costs.log"], root);
-    assert.equal(fix.status, 0, `${name}: ${fix.stdout}${fix.stderr}`);
-    assert.match(fix.stdout, /1 file changed/, name);
-    assert.deepEqual(loadedByImport(root), [], name);
-    // Run as a program, the fixed module prints what it printed before.
-    const fixedScript = spawnSync("python3", ["mod.py"], { cwd: root, encoding: "utf8", env });
-    assert.equal(fixedScript.status, 0, fixedScript.stderr);
-    assert.equal(fixedScript.stdout, script.stdout, name);
-  }
+  for (const [name, source] of Object.entries(cases)) assertDeferredAndFixed(name, source);
 });

@@ -31,8 +31,8 @@ export interface CalledUse {
 /**
  * The uses among `deferred` that run at import time through calls, each with the first such call,
  * in the order of `deferred`. What counts, the same whatever part of a module's function bodies
- * the analysis looked at (skeleton.ts keeps every statement that spells the name of a function
- * reached this way, see runnerWords in lintSource.ts):
+ * the analysis looked at (a skeleton keeps every statement that writes a call of a function
+ * reached this way where the call counts, see runnerWords in lintSource.ts):
  * - the use is in a function defined at module level (in its body, a comprehension there or a
  *   class defined there: not in a nested `def` or `lambda`, which run only if called in turn),
  *   or in the `__init__`, `__new__` or `__post_init__` of a class defined at module level, which

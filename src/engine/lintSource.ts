@@ -200,9 +200,10 @@ const SKELETON_MIN_SHARE = 0.25;
  *   guess when to try this first.
  * - otherwise a skeleton that keeps, in every function body and every class body outside one,
  *   every statement that mentions a name bound by an `import` of a related module or by a
- *   from-import of a heavy one (as patterns read the imports), or a word in KEPT_FOR, or the
- *   name of a function whose call runs code that mentions one (runnerWords), decides; when the analysis follows a name the skeleton did
- *   not keep statements for, the whole text is parsed instead. A statement that mentions none of
+ *   from-import of a heavy one (as patterns read the imports), or a word in KEPT_FOR, or that
+ *   calls, where such a call counts, a function whose call runs code that mentions one
+ *   (runnerWords), decides; when the analysis follows a name the skeleton did not keep
+ *   statements for, the whole text is parsed instead. A statement that mentions none of
  *   them can neither bind nor read one (the focused model skips it for that reason), and a fix's
  *   place in a function (importBlock.ts) depends only on what the skeleton keeps whatever it
  *   mentions: the docstring, `global` and `nonlocal`, definitions' headers, and where the first
