@@ -122,6 +122,7 @@ export function runAtImportTime(model: SemanticModel): Map<string, { call: numbe
   const reached = new Map<string, { call: number; through?: string }>();
   calls.reached = reached;
   const { shapes, offsets } = calls;
+  if (shapes.length === 0) return reached;
   const { bodies, outermost } = runnerBodies(model.tree);
   if (bodies.size === 0) return reached;
   // The calls outside every function body that run at import time, in text order: each runs what
