@@ -176,6 +176,8 @@ test("a chain of calls that nothing runs at import time stays deferred: LZ001, a
     "recursion, not called": "import heavy_a\n\n\ndef ping(n):\n    return heavy_a.double(n) if n < 1 else pong(n - 1)\n\n\ndef pong(n):\n    return ping(n)\n\n\nif __name__ == '__main__':\n    print(pong(3))\n",
     "a class body in a function": "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\ndef build():\n    class Local:\n        value = make()\n    return Local\n\n\nif __name__ == '__main__':\n    print(build().value)\n",
     "a method calls it": "import heavy_a\n\n\ndef make():\n    return heavy_a.VALUE\n\n\nclass App:\n    def run(self):\n        return make()\n\n\nAPP = App()\nif __name__ == '__main__':\n    print(APP.run())\n",
+    // A name read up to its first non-ASCII letter made `fünf` the `f` that the module calls.
+    "a function whose name starts like a called one's": "import heavy_a\n\n\ndef fünf():\n    return heavy_a.double(5)\n\n\ndef f():\n    return 1\n\n\nX = f()\nif __name__ == '__main__':\n    print(fünf())\n",
   };
   for (const [name, source] of Object.entries(cases)) assertDeferredAndFixed(name, source);
 });

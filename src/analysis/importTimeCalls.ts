@@ -1,4 +1,5 @@
 import type { SyntaxNode, Tree } from "../parse/parser.js";
+import { definedNameAt } from "../parse/skeleton.js";
 import { firstAtOrAfter, isTypeCheckingCondition } from "./model.js";
 import type { SemanticModel } from "./model.js";
 import type { Reference, Scope } from "./scope.js";
@@ -98,13 +99,8 @@ export const CONSTRUCTORS: ReadonlySet<string> = new Set(["__init__", "__new__",
  * node at a time.
  */
 function definedName(scope: Scope, text: string): string | undefined {
-  const pattern = scope.kind === "class" ? CLASS_NAME : DEF_NAME;
-  pattern.lastIndex = scope.node.startIndex;
-  return pattern.exec(text)?.[1] ?? scope.node.childForFieldName("name")?.text;
+  return definedNameAt(text, scope.node.startIndex, scope.kind === "class" ? "class" : "def") ?? scope.node.childForFieldName("name")?.text;
 }
-
-const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/y;
-const CLASS_NAME = /class[ \t]+([A-Za-z_]\w*)/y;
 
 /**
  * The module-level functions (and classes, through their constructors) that the module's

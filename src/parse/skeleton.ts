@@ -124,7 +124,7 @@ export function definitionBodies(source: string, lines: ModuleLines, constructor
       const isDef = line.blockDef || ((first === 100 || first === 97) && isDefHeader(source, line.start)); // `def`, `async def`
       let runner: string | undefined;
       if (isDef && scopes <= 1) {
-        const name = definedName(source, line.start, DEF_NAME);
+        const name = definedNameAt(source, line.start, "def");
         if (name === undefined) return undefined;
         if (scopes === 0) runner = name;
         else if (constructors.has(name)) {
@@ -144,7 +144,7 @@ export function definitionBodies(source: string, lines: ModuleLines, constructor
       } else if (index + 1 < lines.length && deeper(lines[index + 1], line)) {
         if (leadingWord(source, line.start) !== "class") open.push({ line: index, kind: "other" });
         else {
-          const name = definedName(source, line.start, CLASS_NAME);
+          const name = definedNameAt(source, line.start, "class");
           if (name === undefined) return undefined;
           open.push({ line: index, kind: "class", name });
           scopes++;
@@ -173,7 +173,12 @@ export function bodyAt(bodies: readonly DefinitionBody[], offset: number): numbe
   return index;
 }
 
-function definedName(source: string, at: number, pattern: RegExp): string | undefined {
+/**
+ * The name a `def` (or `async def`) or `class` whose header starts at `at` binds, read from the
+ * text; undefined where it is not spelled plainly (a backslash continuation before it).
+ */
+export function definedNameAt(source: string, at: number, kind: "def" | "class"): string | undefined {
+  const pattern = kind === "class" ? CLASS_NAME : DEF_NAME;
   pattern.lastIndex = at;
   return pattern.exec(source)?.[1];
 }
