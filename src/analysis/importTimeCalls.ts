@@ -240,8 +240,25 @@ export function callShapes(text: string): CallShape[] {
   return shapes;
 }
 
+// What may stand between a called name and its bracket: white space, backslash continuations.
+const TO_BRACKET = String.raw`(?:\s|\\\r?\n)*\(`;
+
 // `name(` not after a word character, a dot, `def ` or `class `; or `@name`.
-const CALL_SHAPE = /(?<![\w.])(?<!\b(?:def|class)[ \t]+)([A-Za-z_]\w*)(?=(?:\s|\\\r?\n)*\()|@[ \t]*([A-Za-z_]\w*)/g;
+const CALL_SHAPE = new RegExp(String.raw`(?<![\w.])(?<!\b(?:def|class)[ \t]+)([A-Za-z_]\w*)(?=${TO_BRACKET})|@[ \t]*([A-Za-z_]\w*)`, "g");
+
+/**
+ * Whether the whole word at `at` is written as callShapes finds calls and decorators: followed by
+ * its bracket, or after `@` (also where callShapes does not look: after a dot, or as a `def`'s name).
+ */
+export function writtenAsCall(text: string, at: number, length: number): boolean {
+  BRACKET.lastIndex = at + length;
+  if (BRACKET.test(text)) return true;
+  let before = at - 1;
+  while (before >= 0 && (text.charCodeAt(before) === 32 || text.charCodeAt(before) === 9)) before--;
+  return before >= 0 && text.charCodeAt(before) === 64;
+}
+
+const BRACKET = new RegExp(TO_BRACKET, "y");
 
 const IMPORT_TIME = 0;
 

@@ -8,7 +8,7 @@ import { hasContinuation, importMatches } from "../analysis/importPatterns.js";
 import { resolveRelativeModule } from "../analysis/modulePath.js";
 import { importedNames } from "../analysis/projectIndex.js";
 import type { ExternalReferences } from "../analysis/projectIndex.js";
-import { CONSTRUCTORS } from "../analysis/importTimeCalls.js";
+import { CONSTRUCTORS, writtenAsCall } from "../analysis/importTimeCalls.js";
 import { heavyTopLevelNames } from "../analysis/prescan.js";
 import type { PreScan } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
@@ -275,7 +275,7 @@ function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set
   };
   // A call that counts: written as one (every place callShapes finds, and some more), where a call runs what it calls at import time.
   const counts = (at: number, length: number): boolean => {
-    if (!isCallWritten(source, at, length)) return false;
+    if (!writtenAsCall(source, at, length)) return false;
     const body = bodyAt(bodies, at);
     return body < 0 || bodies[body].runner !== undefined;
   };
@@ -294,17 +294,6 @@ function runnerWords(source: string, lines: NonNullable<ModuleLines>, words: Set
     positions = mergeSorted(positions, added.sort((a, b) => a - b));
   }
 }
-
-/** Whether the name at `at` is followed by a bracket (as callShapes looks for it) or follows `@`. */
-function isCallWritten(source: string, at: number, length: number): boolean {
-  CALL_BRACKET.lastIndex = at + length;
-  if (CALL_BRACKET.test(source)) return true;
-  let before = at - 1;
-  while (before >= 0 && (source.charCodeAt(before) === 32 || source.charCodeAt(before) === 9)) before--;
-  return before >= 0 && source.charCodeAt(before) === 64;
-}
-
-const CALL_BRACKET = /(?:\s|\\\r?\n)*\(/y;
 
 function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
   const merged = new Array<number>(a.length + b.length);
