@@ -17,15 +17,19 @@ import type { Reference, Scope } from "./scope.js";
  *
  * Deferring `import json` into `make()` would be safe and would save nothing.
  */
-export interface CalledUse {
+export interface CalledUse extends Run {
   use: Reference;
   /** The module-level function the use is in, or the module-level class whose constructor it is in. */
   runner: string;
   /** For a class: the constructor method the use is in (`__init__`, `__new__`, `__post_init__`). */
   method?: string;
-  /** Offset of the first call at import time that runs the use: of `runner`, or of `through`. */
+}
+
+/** How a module-level function (or class) comes to run at import time (runAtImportTime). */
+export interface Run {
+  /** Offset of the first call at import time that runs it: its own, or that of `through`. */
   call: number;
-  /** When `runner` runs only by way of others: the function (or class) called at import time then. */
+  /** When it runs only by way of others: the function (or class) called at import time then. */
   through?: string;
 }
 
@@ -112,10 +116,10 @@ function definedName(scope: Scope, text: string): string | undefined {
  * or `class`, the tree decides; a call written otherwise (a comment between the name and its
  * bracket) is not seen.
  */
-export function runAtImportTime(model: SemanticModel): Map<string, { call: number; through?: string }> {
+export function runAtImportTime(model: SemanticModel): Map<string, Run> {
   const calls = callsOf(model);
   if (calls.reached) return calls.reached;
-  const reached = new Map<string, { call: number; through?: string }>();
+  const reached = new Map<string, Run>();
   calls.reached = reached;
   const { shapes, offsets } = calls;
   if (shapes.length === 0) return reached;
@@ -171,7 +175,7 @@ export function runnerCallers(model: SemanticModel, names: ReadonlySet<string>):
 interface Calls {
   shapes: CallShape[];
   offsets: number[];
-  reached?: Map<string, { call: number; through?: string }>;
+  reached?: Map<string, Run>;
 }
 
 const callsOfModel = new WeakMap<SemanticModel, Calls>();
