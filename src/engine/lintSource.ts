@@ -346,8 +346,8 @@ function analysePrefix(filename: string, source: string, file: FileModule, optio
 
 /**
  * Where the last of the names is first spelled after the logical line of the skeleton's last
- * import (not after a `#` on its line): a guess at their first uses, which the analysis checks;
- * -1 when one is not spelled there, or the skeleton has no import.
+ * import, where it looks like code (looksLikeCode): a guess at their first uses, which the
+ * analysis checks; -1 when one is not spelled there, or the skeleton has no import.
  */
 function lastFirstUse(text: string, lines: NonNullable<ModuleLines>, names: readonly string[]): number {
   const lastImport = lastWordAt(text, "import");
@@ -375,15 +375,30 @@ function lastWordAt(text: string, word: string): number {
   return -1;
 }
 
-/** The offset of the first occurrence of `word` as a whole word at or after `from`, and not after a `#` on its line, or -1. */
+/** The offset of the first occurrence of `word` as a whole word at or after `from` where it looks like code, or -1. */
 function firstWordAt(text: string, word: string, from: number): number {
   for (let at = text.indexOf(word, from); at !== -1; at = text.indexOf(word, at + 1)) {
-    if (!isWholeWord(text, at, word.length)) continue;
-    let before = at - 1;
-    while (before >= 0 && text.charCodeAt(before) !== 35 && text.charCodeAt(before) !== 10 && text.charCodeAt(before) !== 13) before--;
-    if (before < 0 || text.charCodeAt(before) !== 35) return at;
+    if (isWholeWord(text, at, word.length) && looksLikeCode(text, at)) return at;
   }
   return -1;
+}
+
+/**
+ * Whether a word at `at` looks like code, for the guesses above, rather than the text of a comment
+ * or a string: not after a `#` on its line, not right after a quote (`"http://…"`), and not on a
+ * line that starts with a quote (a docstring) or a doctest prompt (`>>>`, `...`). Only which
+ * skeleton is tried first depends on it.
+ */
+function looksLikeCode(text: string, at: number): boolean {
+  const before = text.charCodeAt(at - 1);
+  if (before === 34 || before === 39) return false;
+  let lineStart = at;
+  for (let code = text.charCodeAt(lineStart - 1); lineStart > 0 && code !== 10 && code !== 13; code = text.charCodeAt(--lineStart - 1)) {
+    if (code === 35) return false;
+  }
+  while (text.charCodeAt(lineStart) === 32 || text.charCodeAt(lineStart) === 9) lineStart++;
+  const first = text.charCodeAt(lineStart);
+  return first !== 34 && first !== 39 && !text.startsWith(">>>", lineStart) && !text.startsWith("...", lineStart);
 }
 
 function isWholeWord(text: string, at: number, length: number): boolean {
@@ -428,8 +443,8 @@ function isDecorator(text: string, line: { start: number }): boolean {
 
 /**
  * Whether every name is spelled in the code as a word outside the import statements that
- * importMatches finds (a guess that it is used at import time, which only picks the analysis
- * tried first). Found with indexOf: the code with its imports cut out, and the list of its words,
+ * importMatches finds, where it looks like code (a guess that it is used at import time, which
+ * only picks the analysis tried first). Found with indexOf: the code with its imports cut out, and the list of its words,
  * were copies as large as the module (on a large module, memory the process touched anew).
  */
 function spelledOutsideImports(code: string, names: readonly string[]): boolean {
@@ -441,7 +456,7 @@ function spelledOutsideImports(code: string, names: readonly string[]): boolean 
   return names.every((name) => {
     for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + 1)) {
       if ((at > 0 && isAsciiWordChar(code.charCodeAt(at - 1))) || isAsciiWordChar(code.charCodeAt(at + name.length))) continue;
-      if (!inImport(at)) return true;
+      if (!inImport(at) && looksLikeCode(code, at)) return true;
     }
     return false;
   });
