@@ -628,28 +628,6 @@ test("a syntax error after the prefix goes unseen, as one in a blanked body does
   );
 });
 
-// Which skeleton lint tries first is a guess from the text (lintSource.ts, looksLikeCode): a heavy
-// name that the module's import-time code spells only in a comment, after a quote or in a doctest
-// is no sign of a use there, and the skeleton of the import-time code alone is not parsed in vain.
-test("a heavy name in the import-time code's comments and strings alone does not make lint parse the import-time skeleton first", () => {
-  const file = { module: "pkg.docs", isPackage: false, path: "pkg/docs.py" };
-  const constants = Array.from({ length: 100 }, (_, i) => `CONSTANT_${i} = ${i}`).join("\n");
-  const source = `import doctest\n# doctest is heavy\n"""\n>>> doctest.testmod()\n... doctest.ELLIPSIS\n"""\nURL = "doctest.example"\n${constants}\n\ndef run():\n    return doctest.testmod()\n\n${fillers}`;
-  const options = base(builtinEstimates(), 10);
-  const whole = lintSource(file.path, source, file, options);
-  assert.deepEqual(
-    whole.diagnostics.map((diagnostic) => diagnostic.code),
-    ["LZ001"],
-  );
-  const before = charactersParsed();
-  const fast = lintSource(file.path, source, file, { ...options, skeleton: true });
-  const parsed = charactersParsed() - before;
-  assert.deepEqual(fast.diagnostics, whole.diagnostics);
-  assert.equal(fast.fromSkeleton, true);
-  // One skeleton parsed, with the fillers' bodies blanked: less than the whole text (two would be more).
-  assert.ok(parsed < source.length, `${parsed} characters parsed of ${source.length}`);
-});
-
 // A skeleton that keeps bodies keeps those that mention a name bound by an `import` of a related
 // module (it may reach a heavy submodule through its package) or by a from-import of a heavy one;
 // a from-import of a module that is not heavy keeps nothing (lintSource.ts, lintSkeleton).
@@ -678,3 +656,25 @@ for (const { name, source } of KEPT_CASES) {
     assert.deepEqual(fast.diagnostics, whole.diagnostics);
   });
 }
+
+// Which skeleton lint tries first is a guess from the text (lintSource.ts, looksLikeCode): a heavy
+// name that the module's import-time code spells only in a comment, after a quote or in a doctest
+// is no sign of a use there, and the skeleton of the import-time code alone is not parsed in vain.
+test("a heavy name in the import-time code's comments and strings alone does not make lint parse the import-time skeleton first", () => {
+  const file = { module: "pkg.docs", isPackage: false, path: "pkg/docs.py" };
+  const constants = Array.from({ length: 100 }, (_, i) => `CONSTANT_${i} = ${i}`).join("\n");
+  const source = `import doctest\n# doctest is heavy\n"""\n>>> doctest.testmod()\n... doctest.ELLIPSIS\n"""\nURL = "doctest.example"\n${constants}\n\ndef run():\n    return doctest.testmod()\n\n${fillers}`;
+  const options = base(builtinEstimates(), 10);
+  const whole = lintSource(file.path, source, file, options);
+  assert.deepEqual(
+    whole.diagnostics.map((diagnostic) => diagnostic.code),
+    ["LZ001"],
+  );
+  const before = charactersParsed();
+  const fast = lintSource(file.path, source, file, { ...options, skeleton: true });
+  const parsed = charactersParsed() - before;
+  assert.deepEqual(fast.diagnostics, whole.diagnostics);
+  assert.equal(fast.fromSkeleton, true);
+  // One skeleton parsed, with the fillers' bodies blanked: less than the whole text (two would be more).
+  assert.ok(parsed < source.length, `${parsed} characters parsed of ${source.length}`);
+});

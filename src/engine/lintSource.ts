@@ -444,8 +444,9 @@ function isDecorator(text: string, line: { start: number }): boolean {
 /**
  * Whether every name is spelled in the code as a word outside the import statements that
  * importMatches finds, where it looks like code (a guess that it is used at import time, which
- * only picks the analysis tried first). Found with indexOf: the code with its imports cut out, and the list of its words,
- * were copies as large as the module (on a large module, memory the process touched anew).
+ * only picks the analysis tried first). Found with indexOf: the code with its imports cut out,
+ * and the list of its words, were copies as large as the module (on a large module, memory the
+ * process touched anew).
  */
 function spelledOutsideImports(code: string, names: readonly string[]): boolean {
   const imports: { start: number; end: number }[] = [];
