@@ -14,7 +14,7 @@ import type { PreScan } from "../analysis/prescan.js";
 import { deferralBlockers, namesReachingSubmodules, REACH_TO_COME } from "../analysis/safety.js";
 import { LineIndex } from "../parse/lines.js";
 import { parsePython } from "../parse/parser.js";
-import { bodyAt, definitionBodies, functionSkeleton, isAsciiWordChar, isWordChar, moduleLines } from "../parse/skeleton.js";
+import { bodyAt, definitionBodies, functionSkeleton, isWordChar, moduleLines } from "../parse/skeleton.js";
 import type { ModuleLines, Skeleton } from "../parse/skeleton.js";
 import type { SyntaxNode, Tree } from "../parse/parser.js";
 import type { CostTable } from "../profile/types.js";
@@ -456,8 +456,7 @@ function spelledOutsideImports(code: string, names: readonly string[]): boolean 
   const inImport = (offset: number): boolean => imports.some(({ start, end }) => offset >= start && offset < end);
   return names.every((name) => {
     for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + 1)) {
-      if ((at > 0 && isAsciiWordChar(code.charCodeAt(at - 1))) || isAsciiWordChar(code.charCodeAt(at + name.length))) continue;
-      if (!inImport(at) && looksLikeCode(code, at)) return true;
+      if (isWholeWord(code, at, name.length) && !inImport(at) && looksLikeCode(code, at)) return true;
     }
     return false;
   });
