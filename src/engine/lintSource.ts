@@ -455,8 +455,8 @@ function spelledOutsideImports(code: string, names: readonly string[]): boolean 
   }
   const inImport = (offset: number): boolean => imports.some(({ start, end }) => offset >= start && offset < end);
   return names.every((name) => {
-    for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + 1)) {
-      if (isWholeWord(code, at, name.length) && !inImport(at) && looksLikeCode(code, at)) return true;
+    for (let at = firstWordAt(code, name, 0); at !== -1; at = firstWordAt(code, name, at + 1)) {
+      if (!inImport(at)) return true;
     }
     return false;
   });
