@@ -5,21 +5,24 @@ import type { LintOutcome } from "./run.js";
 
 /**
  * What the main thread tells a lint worker first: the project (a worker may start before the
- * project's files are found, see run.ts); then the files come in batches as it asks.
+ * project's files are found, see run.ts).
  */
 export interface LintWorkerInput {
   project: Project;
 }
 
-/** The next batch of files, or the end. */
-export type LintWorkerRequest = { files: { path: string; shown: string }[] } | { done: true };
+/**
+ * Then every file to lint, in the order to take them, and the shared counter through which the
+ * threads claim them (see run.ts, lintOnThreads); at last, the end.
+ */
+export type LintWorkerRequest = { files: { path: string; shown: string }[]; claims: SharedArrayBuffer } | { done: true };
 
 /**
- * Ready for a batch (and whether the worker writes its code cache when it is done, for the main
- * thread to wait for it then), or the outcomes of the last one (in its order), which also asks for
- * the next.
+ * Ready for the files (and whether the worker writes its code cache when it is done, for the main
+ * thread to wait for it then), or the outcomes of the files it claimed since its last message,
+ * each with the file's position in the list; `finished` with the last of them.
  */
-export type LintWorkerOutput = { ready: true; writesCodeCache: boolean } | { outcomes: LintOutcome[] };
+export type LintWorkerOutput = { ready: true; writesCodeCache: boolean } | { outcomes: [number, LintOutcome][]; finished: boolean };
 
 /** What the bundled worker was compiled with (bin/codeCache.js's runCached). */
 export interface WorkerCodeCache {
@@ -36,9 +39,12 @@ export function useCodeCache(cache: WorkerCodeCache): void {
   codeCache = cache;
 }
 
-// Each worker loads its own parser and cost table and answers for the batches it is given. The
-// project index is the main thread's, which it builds while the workers lint: a fix that a reach
-// of the name by another module would decide is planned both ways, for it to choose (Diagnostic.ifReached).
+/** A worker sends its outcomes after this many files (and at the end): the main thread settles them as they come. */
+const OUTCOMES_PER_MESSAGE = 16;
+
+// Each worker loads its own parser and cost table and lints the files it claims. The project
+// index is the main thread's: a fix that a reach of the name by another module would decide is
+// planned both ways, for it to choose (Diagnostic.ifReached).
 let linter: DiagnosticsLinter | undefined;
 // Trees stay here: only plain results cross the thread boundary.
 parentPort!.on("message", (request: LintWorkerInput | LintWorkerRequest) => {
@@ -55,9 +61,17 @@ parentPort!.on("message", (request: LintWorkerInput | LintWorkerRequest) => {
     parentPort!.close();
     return;
   }
+  const { files } = request;
+  const claims = new Int32Array(request.claims);
   void (async () => {
-    const outcomes: LintOutcome[] = [];
-    for (const file of request.files) outcomes.push(await linter!.lint(file));
-    parentPort!.postMessage({ outcomes } satisfies LintWorkerOutput);
+    let outcomes: [number, LintOutcome][] = [];
+    for (let position = Atomics.add(claims, 0, 1); position < files.length; position = Atomics.add(claims, 0, 1)) {
+      outcomes.push([position, await linter!.lint(files[position])]);
+      if (outcomes.length >= OUTCOMES_PER_MESSAGE) {
+        parentPort!.postMessage({ outcomes, finished: false } satisfies LintWorkerOutput);
+        outcomes = [];
+      }
+    }
+    parentPort!.postMessage({ outcomes, finished: true } satisfies LintWorkerOutput);
   })();
 });

@@ -231,11 +231,11 @@ export async function runCheck(run: RunOptions & { cache: boolean }): Promise<Ch
   let early: LintWorker[] | undefined;
   try {
     const prepared = await prepareRun(run, (project, costs) => {
-      if (startsWorkersEarly(run, project, costs)) early = startLintWorkers(jobCount());
+      if (startsWorkersEarly(run, project, costs)) early = startLintWorkers(jobCount() - 1);
     });
     return await checkPrepared(run, prepared, early);
   } finally {
-    // Those lintOnWorkers did not take (too few files, a cached tree, an error).
+    // Those lintOnThreads did not take (too few files, a cached tree, an error).
     for (const { worker } of early ?? []) void worker.terminate();
   }
 }
@@ -261,7 +261,7 @@ async function checkPrepared(run: RunOptions & { cache: boolean }, prepared: Pre
     else pending.push({ index, path: file, shown });
   });
   const useWorkers = pending.length >= WORKER_THRESHOLD && jobCount() > 1;
-  const linted = useWorkers ? await lintOnWorkers(pending, prepared, early) : await lintInTurn(pending, prepared.options);
+  const linted = useWorkers ? await lintOnThreads(pending, prepared, early) : await lintInTurn(pending, prepared.options);
   linted.forEach((outcome, position) => {
     const file = pending[position];
     outcomes[file.index] = outcome;
@@ -366,7 +366,7 @@ function startLintWorkers(count: number): LintWorker[] {
       worker.on("error", reject);
       worker.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a lint worker stopped with exit code ${code}`))));
     });
-    // lintOnWorkers awaits it; a worker left unused is stopped, which is no failure.
+    // lintOnThreads awaits it; a worker left unused is stopped, which is no failure.
     ended.catch(() => undefined);
     return { worker, ended };
   });
@@ -379,11 +379,15 @@ function jobCount(): number {
 }
 
 /**
- * Shares the files out to worker threads, largest first, a batch at a time as each worker asks:
- * how long a file takes depends on what it holds (most are never parsed), so fixed shares would
- * leave one thread idle while the other works.
+ * Lints the files on this thread and on worker threads beside it, one thread a core. Each thread
+ * claims the next file through a counter they share, largest files first: how long a file takes
+ * depends on what it holds (most are never parsed), so fixed shares would leave a thread idle
+ * while another works, and a claim needs no message, so no thread waits for another to hand it
+ * work. This thread also builds the project index, a slice between two of its files, once a fix
+ * depends on it. (Two workers beside an idle main thread cost more CPU on two cores: each
+ * thread that lints loads and warms up the analysis, docs/speed.md.)
  */
-async function lintOnWorkers(files: { path: string; shown: string }[], prepared: PreparedRun, early: LintWorker[] = []): Promise<LintOutcome[]> {
+async function lintOnThreads(files: { path: string; shown: string }[], prepared: PreparedRun, early: LintWorker[] = []): Promise<LintOutcome[]> {
   const sizes = files.map((file) => {
     try {
       return statSync(file.path).size;
@@ -391,57 +395,54 @@ async function lintOnWorkers(files: { path: string; shown: string }[], prepared:
       return 0;
     }
   });
-  const queue = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
-  let next = 0;
-  const takeBatch = (): number[] => {
-    const batch: number[] = [];
-    let bytes = 0;
-    while (next < queue.length && batch.length < BATCH_FILES && bytes < BATCH_BYTES) {
-      bytes += sizes[queue[next]];
-      batch.push(queue[next++]);
-    }
-    return batch;
-  };
-  const jobs = Math.min(jobCount(), files.length);
+  const order = files.map((_, index) => index).sort((a, b) => sizes[b] - sizes[a]);
+  const ordered = order.map((index) => files[index]);
+  const claims = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   const outcomes: LintOutcome[] = new Array(files.length);
-  await Promise.all(
-    Array.from(
-      { length: jobs },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const { worker, ended } = early.pop() ?? startLintWorkers(1)[0];
-          ended.then(resolve, reject);
-          worker.postMessage({ project: prepared.project } satisfies LintWorkerInput);
-          let batch: number[] = [];
-          let writesCodeCache = false;
-          const send = (): void => {
-            batch = takeBatch();
-            const message: LintWorkerRequest = batch.length > 0 ? { files: batch.map((index) => files[index]) } : { done: true };
-            worker.postMessage(message);
-            if ("done" in message && !writesCodeCache) {
-              // Its outcomes are all in: the rest of the run need not wait while its thread ends
-              // (unless it writes its code cache, which the end of the process would cut short).
-              worker.unref();
-              resolve();
-            }
-          };
-          worker.on("message", (message: LintWorkerOutput) => {
-            if ("ready" in message) {
-              writesCodeCache = message.writesCodeCache;
-              send();
-            } else if ("outcomes" in message) {
-              message.outcomes.forEach((outcome, position) => (outcomes[batch[position]] = outcome));
-              send();
-              // Settled now, while the workers lint on, when the index is ready; else at the end.
-              if (prepared.index.built) settleWithIndex(message.outcomes, prepared.index);
-              // The first fix that depends on a reach: build the index meanwhile, a slice at a time.
-              if (message.outcomes.some((outcome) => "diagnostics" in outcome && outcome.diagnostics.some((diagnostic) => diagnostic.ifReached))) void prepared.index.prepare();
-            }
-          });
-        }),
-    ),
+  const { index } = prepared;
+  const received = (linted: readonly LintOutcome[]): void => {
+    // Settled now, while the threads lint on, when the index is ready; else at the end.
+    if (index.built) settleWithIndex(linted, index);
+    // The first fix that depends on a reach: build the index meanwhile, a slice at a time.
+    else if (linted.some((outcome) => "diagnostics" in outcome && outcome.diagnostics.some((diagnostic) => diagnostic.ifReached))) void index.prepare();
+  };
+  const workers = Array.from(
+    { length: Math.min(jobCount(), files.length) - 1 },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const { worker, ended } = early.pop() ?? startLintWorkers(1)[0];
+        ended.then(resolve, reject);
+        worker.postMessage({ project: prepared.project } satisfies LintWorkerInput);
+        let writesCodeCache = false;
+        worker.on("message", (message: LintWorkerOutput) => {
+          if ("ready" in message) {
+            writesCodeCache = message.writesCodeCache;
+            worker.postMessage({ files: ordered, claims: claims.buffer as SharedArrayBuffer } satisfies LintWorkerRequest);
+            return;
+          }
+          received(message.outcomes.map(([position, outcome]) => (outcomes[order[position]] = outcome)));
+          if (!message.finished) return;
+          worker.postMessage({ done: true } satisfies LintWorkerRequest);
+          // Its outcomes are all in: the rest of the run need not wait while its thread ends
+          // (unless it writes its code cache, which the end of the process would cut short).
+          if (!writesCodeCache) {
+            worker.unref();
+            resolve();
+          }
+        });
+      }),
   );
-  await settleReaches(outcomes, prepared.index);
+  // Fixes that a reach would decide are planned both ways here too, for the index to choose.
+  const linter = new DiagnosticsLinter({ ...prepared.options, project: "later" });
+  for (let position = Atomics.add(claims, 0, 1); position < ordered.length; position = Atomics.add(claims, 0, 1)) {
+    const outcome = await linter.lint(ordered[position]);
+    outcomes[order[position]] = outcome;
+    received([outcome]);
+    // The workers' messages, and a slice of the index when it is being built.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all(workers);
+  await settleReaches(outcomes, index);
   return outcomes;
 }
 
@@ -473,10 +474,6 @@ function settleWithIndex(outcomes: readonly LintOutcome[], index: ProjectIndex):
     }
   }
 }
-
-// A worker asks for more after this many files or bytes: few round trips, little left over at the end.
-const BATCH_FILES = 16;
-const BATCH_BYTES = 256 * 1024;
 
 /** Everything a cached result depends on besides the file itself. */
 function cacheKey(project: Project, costs: CostTable): string {
