@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { makeProject, repoRoot, runCli } from "./helpers/cli.js";
+import { cliPath, makeProject, repoRoot, runCli } from "./helpers/cli.js";
 
 const HEAVY = "import numpy as np\n\ndef f():\n    return np.zeros(3)\n";
 
@@ -142,6 +143,46 @@ test("invalid UTF-8 and NUL bytes are reported by file name, the run goes on, ex
   assert.match(result.stdout, /^good\.py:1:1: LZ001/m);
   assert.match(result.stdout, /^Found 1 error; 2 paths could not be linted\.$/m);
   assertNoStackTrace(result.stderr);
+});
+
+/** A module with `count` heavy imports used only in a function: as many LZ001 lines, some 120 bytes each. */
+function manyFindings(count: number): string {
+  const names = Array.from({ length: count }, (_, index) => `np${index}`);
+  return `${names.map((name) => `import numpy as ${name}`).join("\n")}\n\ndef f():\n    return [${names.join(", ")}]\n`;
+}
+
+test("a report larger than a pipe holds comes out whole before the errors, when stdout and stderr share a slow reader", () => {
+  const root = makeProject({ "big.py": manyFindings(1000), "latin.py": Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]) });
+  // The reader starts late: the pipe (64 KB) fills and node queues the rest of the report.
+  const script = `"$0" "$1" lint . 2>&1 | { sleep 0.5; cat; }`;
+  const result = spawnSync("sh", ["-c", script, process.execPath, cliPath], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const lines = result.stdout.split("\n").filter((line) => line !== "");
+  assert.ok(result.stdout.length > 100_000, `${result.stdout.length} bytes`);
+  const findings = lines.filter((line) => /^big\.py:\d+:1: LZ001 \[\*\] `numpy` .* only used inside functions$/.test(line));
+  assert.equal(findings.length, 1000, "every finding on a line of its own");
+  assert.match(lines.at(-1)!, /^pylazy: error: latin\.py: cannot decode: invalid UTF-8 at byte 5; skipped$/, "the error after the whole report");
+  assert.ok(lines.slice(0, -1).some((line) => /^Found 1000 errors; 1 path could not be linted\.$/.test(line)), "the report's summary");
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("fix --diff: the diffs (stdout) come out whole before the summary (stderr) when both share a slow reader", () => {
+  const root = makeProject({ "big.py": manyFindings(2500), "latin.py": Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xe9, 0x22, 0x0a]) });
+  const apart = runCli(["fix", ".", "--diff"], root);
+  assert.ok(apart.stdout.length > 100_000, `${apart.stdout.length} bytes of diff`);
+  const script = `"$0" "$1" fix . --diff 2>&1 | { sleep 0.5; cat; }`;
+  const together = spawnSync("sh", ["-c", script, process.execPath, cliPath], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  assert.equal(together.stdout, apart.stdout + apart.stderr);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test("a reader of the report that goes away (`| head`) ends the output quietly, with the exit code of the lint", () => {
+  const root = makeProject({ "big.py": manyFindings(1000) });
+  const script = `"$0" "$1" lint . | head -n 2; exit "\${PIPESTATUS[0]}"`;
+  const result = spawnSync("bash", ["-c", script, process.execPath, cliPath], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  assert.equal(result.stdout.split("\n").filter((line) => line !== "").length, 2);
+  assert.equal(result.stderr, "");
+  assert.equal(result.status, 1);
+  rmSync(root, { recursive: true, force: true });
 });
 
 test("a mistyped folder alone is not \"All checks passed!\": the summary says it was not linted, exit 2", () => {

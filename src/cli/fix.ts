@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { STRATEGY_NAMES } from "../transforms/strategy.js";
 import type { CommonOptions } from "./options.js";
 import { addCommonOptions, overridesFrom } from "./options.js";
-import { reportProblems } from "./output.js";
+import { reportProblems, writeStdout } from "./output.js";
 
 interface FixOptions extends CommonOptions {
   strategy?: string;
@@ -40,7 +40,11 @@ export function fixCommand(setExitCode: (code: number) => void): Command {
     );
     const json = (result.project.settings.format ?? "text") === "json";
     const summary = json ? formatFixJson(report) : formatFixSummary(report, options.diff === true);
-    (options.diff && !json ? process.stderr : process.stdout).write(summary);
+    // After the diffs (stdout) are all out: the summary of --diff and the problems go to stderr.
+    if (options.diff && !json) {
+      await writeStdout("");
+      process.stderr.write(summary);
+    } else await writeStdout(summary);
     reportProblems(result.problems);
     if (report.interrupted) setExitCode(130);
     else if (result.problems.length > 0 || report.failures.length > 0) setExitCode(2);

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../engine/diagnostic.js";
 import type { CheckResult } from "../engine/run.js";
 import type { CommonOptions } from "./options.js";
 import { addCommonOptions, overridesFrom } from "./options.js";
-import { reportProblems, shouldColor } from "./output.js";
+import { reportProblems, shouldColor, writeStdout } from "./output.js";
 
 interface LintOptions extends CommonOptions {
   outputFile?: string;
@@ -28,7 +28,7 @@ export function lintCommand(setExitCode: (code: number) => void): Command {
     const format = result.project.settings.format ?? "text";
     const report = await formatReport(format, diagnostics, result, { cwd, color: options.outputFile === undefined && shouldColor(process.stdout), version: command.parent?.version() ?? "unknown" });
     let written = true;
-    if (options.outputFile === undefined) process.stdout.write(report);
+    if (options.outputFile === undefined) await writeStdout(report);
     else written = await writeReport(path.resolve(cwd, options.outputFile), report);
     reportProblems(result.problems);
     setExitCode(result.problems.length > 0 || !written ? 2 : diagnostics.length > 0 ? 1 : 0);

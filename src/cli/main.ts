@@ -4,6 +4,7 @@ import { UserError } from "../errors.js";
 import { fixCommand } from "./fix.js";
 import { lintCommand } from "./lint.js";
 import { lspCommand } from "./lsp.js";
+import { quietOnClosedStdout } from "./output.js";
 import { profileCommand } from "./profile.js";
 import { ruleCommand } from "./rule.js";
 import { rulesCommand } from "./rules.js";
@@ -15,6 +16,7 @@ export function version(): string {
 
 /** Runs the command line; resolves to the process exit code (0 clean, 1 findings, 2 error). */
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedStdout();
   let exitCode = 0;
   const setExitCode = (code: number): void => {
     exitCode = code;
