@@ -337,7 +337,9 @@ async function main() {
     console.log("");
     console.log(`Ruff ${JSON.parse(spawnSync(process.execPath, ["-e", `console.log(JSON.stringify(require(${JSON.stringify(path.join(root, "node_modules/@astral-sh/ruff-wasm-nodejs"))}).Workspace.version()))`], { encoding: "utf8" }).stdout)} (WebAssembly, TID253, same files, one process): ${Math.round(ruff.ms)} ms; ` +
       `pylazy cold lint / ruff = ${(cold.ms / ruff.ms).toFixed(2)}.`);
-    console.log(`For reference: the cold lint on one thread (\`PYLAZY_JOBS=1\`, the project index built in it) takes ${Math.round(oneThread.ms)} ms (median); the two workers and the main thread above take ${(cold.ms / oneThread.ms).toFixed(2)} of that.`);
+    // As run.ts's jobCount counts them: one a core, at most 8, unless PYLAZY_JOBS says.
+    const threads = Number.isInteger(Number(childEnv.PYLAZY_JOBS)) && Number(childEnv.PYLAZY_JOBS) > 0 ? Number(childEnv.PYLAZY_JOBS) : Math.min(os.availableParallelism(), 8);
+    console.log(`For reference: the cold lint on one thread (\`PYLAZY_JOBS=1\`, the project index built in it) takes ${Math.round(oneThread.ms)} ms (median); the ${threads} threads above (the main thread and ${threads - 1} worker${threads === 2 ? "" : "s"}) take ${(cold.ms / oneThread.ms).toFixed(2)} of that.`);
     console.log(`For reference: node's own start (\`node -e 1\`) takes ${Math.round(bareNode.ms)} ms here.`);
     const faults = [["cold lint", cold], ["one thread", oneThread], ["`--threshold 0`", all], ["cache", warm], ["`--version`", version], ["one file", one], ["`node -e 1`", bareNode], ["Ruff", ruff]];
     if (!faults.some(([, measured]) => Number.isNaN(measured.faults))) {
