@@ -432,6 +432,9 @@ async function lintOnThreads(files: { path: string; shown: string }[], prepared:
         });
       }),
   );
+  // Awaited once this thread is done, but failed now: a worker that fails meanwhile is no unhandled rejection.
+  const workersDone = Promise.all(workers);
+  workersDone.catch(() => undefined);
   // Fixes that a reach would decide are planned both ways here too, for the index to choose.
   const linter = new DiagnosticsLinter({ ...prepared.options, project: "later" });
   for (let position = Atomics.add(claims, 0, 1); position < ordered.length; position = Atomics.add(claims, 0, 1)) {
@@ -441,7 +444,7 @@ async function lintOnThreads(files: { path: string; shown: string }[], prepared:
     // The workers' messages, and a slice of the index when it is being built.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  await Promise.all(workers);
+  await workersDone;
   await settleReaches(outcomes, index);
   return outcomes;
 }
