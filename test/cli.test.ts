@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -250,6 +250,27 @@ test("[tool.pylazy] in pyproject.toml configures the run; an unknown key is an e
   assert.equal(result.status, 2);
   assert.match(result.stderr, /pyproject\.toml/);
   assert.match(result.stderr, /threshhold/);
+});
+
+test("with no pyproject.toml or .git, a package linted from an unrelated folder is still its own project: a reach from beside it refuses the fix", () => {
+  const tree = mkdtempSync(path.join(os.tmpdir(), "pylazy-markerless-"));
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), "pylazy-cwd-"));
+  mkdirSync(path.join(tree, "pkg"));
+  writeFileSync(path.join(tree, "pkg", "__init__.py"), "");
+  writeFileSync(path.join(tree, "pkg", "a.py"), HEAVY);
+  writeFileSync(path.join(tree, "tests.py"), "from pkg.a import np\n");
+  const file = path.join(tree, "pkg", "a.py");
+  const lint = runCli(["lint", file, "--output-format", "json"], elsewhere);
+  const [diagnostic] = JSON.parse(lint.stdout) as { code: string; fix: unknown; fix_refused: string | null }[];
+  assert.equal(diagnostic.code, "LZ001");
+  assert.equal(diagnostic.fix, null);
+  assert.match(diagnostic.fix_refused ?? "", /another module reaches `np` here: tests\.py:1/);
+  const fix = runCli(["fix", file], elsewhere);
+  assert.equal(fix.status, 0, fix.stderr);
+  assert.equal(readFileSync(file, "utf8"), HEAVY, "a.py is left as it was");
+  assert.equal(existsSync(path.join(elsewhere, ".pylazy")), false, "nothing written to the unrelated folder");
+  rmSync(tree, { recursive: true, force: true });
+  rmSync(elsewhere, { recursive: true, force: true });
 });
 
 test(".gitignore is respected", () => {

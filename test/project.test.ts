@@ -67,10 +67,20 @@ test("several paths start the search at their common ancestor", () => {
   assert.deepEqual(findProjectRoot(["a/x.py", "b/y.py"], root), { root });
 });
 
-test("without a pyproject.toml or .git above the paths, the cwd is the root", () => {
+test("without a pyproject.toml or .git above the paths, the cwd is the root when it holds them", () => {
+  const cwd = makeTree({ "src/pkg/__init__.py": "", "src/pkg/mod.py": "", "tests/test_mod.py": "" });
+  assert.deepEqual(findProjectRoot(["src/pkg/mod.py"], cwd), { root: cwd });
+  assert.deepEqual(findProjectRoot([path.join(cwd, "src")], cwd), { root: cwd });
+});
+
+test("without a pyproject.toml or .git above paths elsewhere, the root is the folder their top package is imported from", () => {
   const cwd = makeTree();
-  const elsewhere = makeTree({ "x.py": "" });
-  assert.deepEqual(findProjectRoot([path.join(elsewhere, "x.py")], cwd), { root: cwd });
+  const elsewhere = makeTree({ "x.py": "", "pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/mod.py": "", "tools/run.py": "" });
+  assert.deepEqual(findProjectRoot([path.join(elsewhere, "x.py")], cwd), { root: elsewhere });
+  assert.deepEqual(findProjectRoot([path.join(elsewhere, "pkg", "sub", "mod.py")], cwd), { root: elsewhere });
+  assert.deepEqual(findProjectRoot([path.join(elsewhere, "tools")], cwd), { root: path.join(elsewhere, "tools") });
+  // A cwd inside the paths' tree does not hold them: it is not the root either.
+  assert.deepEqual(findProjectRoot([path.join(elsewhere, "pkg", "sub", "mod.py")], path.join(elsewhere, "pkg")), { root: elsewhere });
 });
 
 test("settings are the defaults when pyproject.toml has no [tool.pylazy]", () => {

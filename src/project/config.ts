@@ -107,14 +107,30 @@ interface ConfigSource {
 
 /**
  * The nearest folder at or above the paths (at or above their common ancestor, if several)
- * that holds a pyproject.toml or a .git; the cwd when there is none.
+ * that holds a pyproject.toml or a .git. Without one (DESIGN.md §5 names none), the tree around
+ * the paths' code that another module could import it from: the cwd when the paths are inside
+ * it (`pylazy lint src/` in such a project: its tests count), else the folder the paths' top
+ * package is imported from (markerlessRoot).
  */
 export function findProjectRoot(paths: string[], cwd: string): { root: string; pyproject?: string } {
   const start = commonAncestor(startingFolders(paths, cwd));
   const root = findAncestorWith(start, ["pyproject.toml", ".git"]);
-  if (root === undefined) return { root: path.resolve(cwd) };
+  if (root === undefined) return { root: markerlessRoot(start, path.resolve(cwd)) };
   const pyproject = path.join(root, "pyproject.toml");
   return isFile(pyproject) ? { root, pyproject } : { root };
+}
+
+/**
+ * The root of a project with no pyproject.toml or .git above `start`: the cwd when it holds the
+ * folder `start`'s top package is imported from (the first folder at or above `start` without
+ * an `__init__.py`), else that folder. The cwd alone made a project of an unrelated tree when
+ * the paths were elsewhere (`pylazy fix /work/pkg/a.py` run from the home folder did not see
+ * `/work/pkg/b.py` import a name from `a`, and moved it).
+ */
+function markerlessRoot(start: string, cwd: string): string {
+  let importedFrom = start;
+  while (isFile(path.join(importedFrom, "__init__.py")) && path.dirname(importedFrom) !== importedFrom) importedFrom = path.dirname(importedFrom);
+  return isWithin(cwd, importedFrom) ? cwd : importedFrom;
 }
 
 /**
