@@ -291,6 +291,9 @@ export async function lintInTurn(files: readonly { path: string; shown: string }
     const outcome = await linter.lint(file);
     outcomes.push(outcome);
     onResult?.(index, outcome);
+    // Lets node-tree-sitter free the trees collected (lintWorker.ts): 30,000 page faults instead
+    // of 40,000 over the stdlib on one thread.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return outcomes;
 }
@@ -441,7 +444,8 @@ async function lintOnThreads(files: { path: string; shown: string }[], prepared:
     const outcome = await linter.lint(ordered[position]);
     outcomes[order[position]] = outcome;
     received([outcome]);
-    // The workers' messages, and a slice of the index when it is being built.
+    // The workers' messages, a slice of the index when it is being built, and the native memory
+    // of the trees collected freed (lintWorker.ts).
     await new Promise((resolve) => setImmediate(resolve));
   }
   await workersDone;
