@@ -175,6 +175,31 @@ test("fix --diff: the diffs (stdout) come out whole before the summary (stderr) 
   rmSync(root, { recursive: true, force: true });
 });
 
+test("fix --diff is a patch git applies, also for a file named by its absolute path from another folder", () => {
+  const root = makeProject({ "app.py": HEAVY, "copy.py": HEAVY });
+  const fixed = runCli(["fix", "copy.py"], root);
+  assert.equal(fixed.status, 0, fixed.stderr);
+  const expected = readFileSync(path.join(root, "copy.py"), "utf8");
+  assert.notEqual(expected, HEAVY);
+  // Named from inside the project: `a/app.py`, applied there.
+  const relative = runCli(["fix", "app.py", "--diff"], root);
+  assert.match(relative.stdout, /^--- a\/app\.py\n\+\+\+ b\/app\.py$/m);
+  const applied = spawnSync("git", ["apply", "-"], { cwd: root, input: relative.stdout, encoding: "utf8" });
+  assert.equal(applied.status, 0, applied.stderr);
+  assert.equal(readFileSync(path.join(root, "app.py"), "utf8"), expected);
+  // Named by its absolute path from elsewhere: `a/tmp/…/app.py`, applied from the root folder.
+  writeFileSync(path.join(root, "app.py"), HEAVY);
+  const file = path.join(root, "app.py");
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), "pylazy-cwd-"));
+  const absolute = runCli(["fix", file, "--diff"], elsewhere);
+  assert.ok(absolute.stdout.includes(`\n--- a${file}\n+++ b${file}\n`), absolute.stdout);
+  const appliedAbsolute = spawnSync("git", ["apply", "-"], { cwd: path.parse(file).root, input: absolute.stdout, encoding: "utf8" });
+  assert.equal(appliedAbsolute.status, 0, appliedAbsolute.stderr);
+  assert.equal(readFileSync(file, "utf8"), expected);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(elsewhere, { recursive: true, force: true });
+});
+
 test("a reader of the report that goes away (`| head`) ends the output quietly, with the exit code of the lint", () => {
   const root = makeProject({ "big.py": manyFindings(1000) });
   const script = `"$0" "$1" lint . | head -n 2; exit "\${PIPESTATUS[0]}"`;

@@ -149,8 +149,9 @@ function record(rewrite: PendingRewrite, report: FixReport): void {
   }
 }
 
+/** A unified diff with git's `a/` and `b/` prefixes; an absolute path loses its leading `/` there, as in git's own (`a/tmp/x.py`). */
 function diffOf({ file, output }: PendingRewrite): string {
-  const name = file.analysis.filename;
+  const name = file.analysis.filename.replace(/^\/+/, "");
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, file.analysis.source, output);
 }
 
