@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { LineIndex } from "../parse/lines.js";
 import { saysLazy } from "../parse/pep810.js";
 import { isAsciiWordChar } from "../parse/skeleton.js";
@@ -86,7 +87,7 @@ export class ProjectIndex implements ExternalReferences {
       this.preparing = (async () => {
         while (this.reaches === undefined) {
           this.buildUntil(performance.now() + PREPARE_SLICE_MS);
-          await new Promise((resolve) => setImmediate(resolve));
+          await nextTurn();
         }
       })();
       // Started and left to run (`void index.prepare()`): a failure reaches whoever awaits it, or the next question.

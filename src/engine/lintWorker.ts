@@ -1,4 +1,5 @@
 import { parentPort } from "node:worker_threads";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Project } from "../project/types.js";
 import { DiagnosticsLinter, lintOptionsFor } from "./run.js";
 import type { LintOutcome } from "./run.js";
@@ -74,7 +75,7 @@ parentPort!.on("message", (request: LintWorkerInput | LintWorkerRequest) => {
       // A turn of the event loop: node-tree-sitter frees the native memory of the trees V8 has
       // collected only then (see release.ts). Without it, a worker's trees piled up until the next
       // forced release, and the process took some 11,000 more page faults (docs/speed.md).
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     parentPort!.postMessage({ outcomes, finished: true } satisfies LintWorkerOutput);
   })();

@@ -1,5 +1,6 @@
 import type * as V8 from "node:v8";
 import vm from "node:vm";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { nodeBuiltin } from "./builtin.js";
 
 let collect: ((options: { type: "major"; execution: "async" }) => Promise<void>) | undefined;
@@ -22,7 +23,7 @@ export async function releaseNativeMemory(): Promise<void> {
     collect = vm.runInNewContext("gc") as typeof collect;
   }
   await collect!({ type: "major", execution: "async" });
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type * as WorkerThreads from "node:worker_threads";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { FileModule } from "../analysis/heavyImports.js";
 import { moduleNameForFile } from "../analysis/modulePath.js";
 import { mayHoldLazyConstruct } from "../analysis/lazyConstructs.js";
@@ -293,7 +294,7 @@ export async function lintInTurn(files: readonly { path: string; shown: string }
     onResult?.(index, outcome);
     // Lets node-tree-sitter free the trees collected (lintWorker.ts): 30,000 page faults instead
     // of 40,000 over the stdlib on one thread.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return outcomes;
 }
@@ -446,7 +447,7 @@ async function lintOnThreads(files: { path: string; shown: string }[], prepared:
     received([outcome]);
     // The workers' messages, a slice of the index when it is being built, and the native memory
     // of the trees collected freed (lintWorker.ts).
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   await workersDone;
   await settleReaches(outcomes, index);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { createTwoFilesPatch } from "diff";
 import type MagicString from "magic-string";
 import { encodePythonSource, SourceEncodeError } from "../parse/source.js";
@@ -67,7 +68,7 @@ export async function runFix(run: RunOptions, options: FixRunOptions): Promise<{
   try {
     for (const rewrite of verified) {
       // Let a Ctrl-C be seen between files.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       if (report.interrupted) break;
       if (options.diff) options.writeDiff(diffOf(rewrite));
       else if (!write(rewrite, result.project.root, report)) continue;
