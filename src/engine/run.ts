@@ -436,18 +436,25 @@ async function lintOnThreads(files: { path: string; shown: string }[], prepared:
         });
       }),
   );
+  // A failure on any thread leaves nothing to claim: the others stop after the file they are on.
+  const stopClaims = (): void => void Atomics.store(claims, 0, ordered.length);
   // Awaited once this thread is done, but failed now: a worker that fails meanwhile is no unhandled rejection.
   const workersDone = Promise.all(workers);
-  workersDone.catch(() => undefined);
+  workersDone.catch(stopClaims);
   // Fixes that a reach would decide are planned both ways here too, for the index to choose.
   const linter = new DiagnosticsLinter({ ...prepared.options, project: "later" });
-  for (let position = Atomics.add(claims, 0, 1); position < ordered.length; position = Atomics.add(claims, 0, 1)) {
-    const outcome = await linter.lint(ordered[position]);
-    outcomes[order[position]] = outcome;
-    received([outcome]);
-    // The workers' messages, a slice of the index when it is being built, and the native memory
-    // of the trees collected freed (lintWorker.ts).
-    await nextTurn();
+  try {
+    for (let position = Atomics.add(claims, 0, 1); position < ordered.length; position = Atomics.add(claims, 0, 1)) {
+      const outcome = await linter.lint(ordered[position]);
+      outcomes[order[position]] = outcome;
+      received([outcome]);
+      // The workers' messages, a slice of the index when it is being built, and the native memory
+      // of the trees collected freed (lintWorker.ts).
+      await nextTurn();
+    }
+  } catch (error) {
+    stopClaims();
+    throw error;
   }
   await workersDone;
   await settleReaches(outcomes, index);
