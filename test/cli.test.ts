@@ -298,6 +298,21 @@ test("with no pyproject.toml or .git, a package linted from an unrelated folder 
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
+test("a type stub (.pyi) named on the command line gets no finding and is left as it is: Python never imports it", () => {
+  // In a .py file, an annotation needs the module at import time (LZ002) and an unused import is no finding.
+  const stub = "import numpy as np\n\ndef zeros(n: int) -> np.ndarray: ...\n";
+  const root = makeProject({ "arrays.pyi": stub, "arrays_impl.py": stub });
+  const asModule = runCli(["lint", "arrays_impl.py"], root);
+  assert.match(asModule.stdout, /^arrays_impl\.py:1:1: LZ002 /m);
+  const lint = runCli(["lint", "arrays.pyi"], root);
+  assert.equal(lint.status, 0, lint.stdout);
+  assert.match(lint.stdout, /All checks passed!/);
+  const fix = runCli(["fix", "arrays.pyi", "--strategy", "type-checking"], root);
+  assert.equal(fix.status, 0, fix.stderr);
+  assert.equal(readFileSync(path.join(root, "arrays.pyi"), "utf8"), stub);
+  rmSync(root, { recursive: true, force: true });
+});
+
 test(".gitignore is respected", () => {
   const root = makeProject({ "good.py": HEAVY, "build_out/gen.py": HEAVY, ".gitignore": "build_out/\n" });
   const result = runCli(["lint", "."], root);

@@ -327,6 +327,17 @@ test("a file that does not parse gets a syntax-error diagnostic, and the server 
   assert.equal(await client.stop(), 0);
 });
 
+test("a type stub (.pyi) gets no diagnostics, where the same text in a .py file does", async () => {
+  const text = "import numpy as np\n\ndef zeros(n: int) -> np.ndarray: ...\n";
+  const root = project({ "arrays.pyi": text, "arrays_impl.py": text });
+  const client = await EditorClient.start(root);
+  const module = await client.open(path.join(root, "arrays_impl.py"));
+  assert.deepEqual((await client.diagnostics(module, 1)).map((d) => d.code), ["LZ002"]);
+  const stub = await client.open(path.join(root, "arrays.pyi"));
+  assert.deepEqual(await client.diagnostics(stub, 1), []);
+  assert.equal(await client.stop(), 0);
+});
+
 test("settings come from pyproject.toml, then initializationOptions, then workspace/configuration", async () => {
   const root = project({ "report.py": REPORT_PY }, "[tool.pylazy]\nthreshold = 1000\n");
   const fromPyproject = await EditorClient.start(root);

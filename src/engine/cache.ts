@@ -3,12 +3,13 @@ import path from "node:path";
 import type * as Crypto from "node:crypto";
 import { nodeBuiltin } from "./builtin.js";
 import type { Diagnostic } from "./diagnostic.js";
+import type { FileAnalysis } from "./lintSource.js";
 import { writeTextAtomically } from "./write.js";
 
-/** What a file's lint produced; `skipped` mirrors FileAnalysis.skipped. */
+/** What a file's lint produced. */
 export interface CachedResult {
   diagnostics: Diagnostic[];
-  skipped?: "skip-file" | "syntax-error";
+  skipped?: FileAnalysis["skipped"];
 }
 
 /** What a file's `stat` says of it: when both are unchanged, the content is taken as unchanged (as ruff does). */

@@ -60,7 +60,7 @@ export interface FileAnalysis {
   diagnostics: Diagnostic[];
   /** Findings that survived noqa, with the import each is about (for fixes and hovers). */
   findings: { finding: Finding; rule: Rule; diagnostic: Diagnostic; planned?: PlannedFix }[];
-  skipped?: "skip-file" | "syntax-error";
+  skipped?: "skip-file" | "stub" | "syntax-error";
   /** Linted with `skipFixes`: no finding has its fix planned. */
   fixesSkipped?: boolean;
   /** Decided on the import-time skeleton: `tree` and `model` are those of the skeleton, without function bodies. */
@@ -88,7 +88,7 @@ export function lintSource(filename: string, source: string, file: FileModule, o
  * tests, a library that imports `doctest` in its `_test()`.
  */
 export function lintImportTime(filename: string, source: string, file: FileModule, options: LintOptions, preScan: PreScan, lazy = mayHoldLazyConstruct(source)): FileAnalysis | undefined {
-  if (options.thresholdMs <= 0 || skipsFile(source) || lazy) return lintWith(filename, source, file, options);
+  if (options.thresholdMs <= 0 || skipReason(source, file) || lazy) return lintWith(filename, source, file, options);
   const lines = moduleLines(source);
   const bare = lines && functionSkeleton(source, undefined, lines);
   // Nor does the skeleton hold a lazy construct: blanking only takes text away.
@@ -105,16 +105,27 @@ interface Scanned {
   bare: Skeleton | undefined;
 }
 
+/**
+ * Why a file gets no finding whatever it holds: a `# pylazy: skip-file` comment, or a type stub
+ * (`.pyi`), which Python never imports, so that its imports cost no startup (ruff's rules about
+ * imports at runtime pass over stubs too).
+ */
+function skipReason(source: string, file: FileModule): "skip-file" | "stub" | undefined {
+  if (skipsFile(source)) return "skip-file";
+  return file.path?.endsWith(".pyi") ? "stub" : undefined;
+}
+
 function lintWith(filename: string, source: string, file: FileModule, options: LintOptions, oldTree?: Tree, scanned?: Scanned): FileAnalysis {
-  if (options.skeleton && oldTree === undefined && !skipsFile(source)) {
+  const skipped = skipReason(source, file);
+  if (options.skeleton && oldTree === undefined && !skipped) {
     const decided = lintSkeleton(filename, source, file, options, scanned);
     if (decided) return decided;
   }
   const lines = new LineIndex(source);
   const tree = parsePython(source, oldTree);
   const analysis: FileAnalysis = { filename, source, lines, tree, file, diagnostics: [], findings: [], fixesSkipped: options.skipFixes };
-  if (skipsFile(source)) {
-    analysis.skipped = "skip-file";
+  if (skipped) {
+    analysis.skipped = skipped;
     return analysis;
   }
   if (tree.rootNode.hasError) {
