@@ -237,6 +237,15 @@ test("a path that does not exist is named, exit 2", () => {
   assertNoStackTrace(result.stderr);
 });
 
+test("`-` is no standard input here: with no file of that name, the error says to name the file", () => {
+  const root = makeProject({ "app.py": HEAVY });
+  const result = spawnSync(process.execPath, [cliPath, "lint", "-"], { cwd: root, input: HEAVY, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /^pylazy: error: .*-: path does not exist \(pylazy does not read source from standard input: name the file\)$/m);
+  assertNoStackTrace(result.stderr);
+  rmSync(root, { recursive: true, force: true });
+});
+
 test("a malformed profile is named with the reason, exit 2", () => {
   const root = makeProject({ "good.py": HEAVY, "bad.json": "{ not json" });
   const result = runCli(["lint", ".", "--profile", "bad.json"], root);

@@ -144,7 +144,9 @@ class Discovery {
       return fs.statSync(absolute);
     } catch (error) {
       const { code } = error as NodeJS.ErrnoException;
-      const message = code === "ENOENT" ? "path does not exist" : `cannot read: ${fsErrorReason(error)}`;
+      // `-` is standard input to ruff (and many tools); here it is only a file of that name.
+      const stdinHint = path.basename(absolute) === "-" ? " (pylazy does not read source from standard input: name the file)" : "";
+      const message = code === "ENOENT" ? `path does not exist${stdinHint}` : `cannot read: ${fsErrorReason(error)}`;
       this.problems.push({ path: absolute, message });
       return undefined;
     }
